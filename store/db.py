@@ -1,0 +1,107 @@
+"""Opening the store: a SQLite file path or a database URL, with the schema checked."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from peewee import Database, DatabaseError, SqliteDatabase
+from playhouse.db_url import connect
+
+from store.models import MODELS, database
+
+SCHEMA_VERSION = 1
+# Migration from version N to N+1: MIGRATIONS[N](db), run inside one transaction with
+# playhouse.migrate. None yet: version 1 is the first schema.
+MIGRATIONS: dict[int, object] = {}
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,  # ms; the window and a CLI command may write at once
+    "synchronous": "full",  # an accepted edit survives a power cut, not only a crash
+}
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked; the message names it and says why."""
+
+
+def default_location() -> Path:
+    return platformdirs.user_data_path("goldspan", appauthor=False) / "goldspan.db"
+
+
+def open_database(target: str | Path | None = None) -> Database:
+    """Opens (creating if new) the store at a file path or URL and binds the models to it."""
+    name = str(target or default_location())
+    db = _connect(name)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        _check_schema(db, name)
+    except DatabaseError as error:
+        db.close()
+        raise StoreError(f"{name}: not a database Goldspan can open ({error})") from error
+    except StoreError:
+        db.close()
+        raise
+    return db
+
+
+def close_database() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def _connect(name: str) -> Database:
+    if "://" in name:
+        return connect(name)
+    path = Path(name).expanduser()
+    if path.is_dir():
+        raise StoreError(f"{name}: is a folder; give a database file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)
+
+
+def _check_schema(db: Database, name: str) -> None:
+    version = _read_version(db)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{name}: written by a newer Goldspan (schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}). Nothing was changed; update Goldspan to open it."
+        )
+    ours = {model._meta.table_name for model in MODELS}
+    if version == 0:
+        foreign = sorted(set(db.get_tables()) - ours - {"goldspan_schema"})
+        if foreign:
+            raise StoreError(
+                f"{name}: not a Goldspan database (it has tables {', '.join(foreign[:5])}). "
+                "Nothing was changed."
+            )
+        with db.atomic():
+            db.create_tables(MODELS)
+            _write_version(db, SCHEMA_VERSION)
+        return
+    for step in range(version, SCHEMA_VERSION):
+        with db.atomic():
+            MIGRATIONS[step](db)
+            _write_version(db, step + 1)
+
+
+def _read_version(db: Database) -> int:
+    if isinstance(db, SqliteDatabase):
+        return db.pragma("user_version")
+    try:
+        row = db.execute_sql("SELECT version FROM goldspan_schema").fetchone()
+    except DatabaseError:  # no such table yet
+        db.rollback()
+        return 0
+    return row[0] if row else 0
+
+
+def _write_version(db: Database, version: int) -> None:
+    if isinstance(db, SqliteDatabase):
+        db.pragma("user_version", version)
+        return
+    db.execute_sql("CREATE TABLE IF NOT EXISTS goldspan_schema (version INTEGER NOT NULL)")
+    db.execute_sql("DELETE FROM goldspan_schema")
+    db.execute_sql(f"INSERT INTO goldspan_schema (version) VALUES ({db.param})", (version,))

@@ -1,0 +1,88 @@
+"""peewee models. Bound to `database`, a proxy that `store.db.open_database` initialises."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from peewee import (
+    CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField, Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+STATUSES = ("pending", "accepted", "rejected", "skipped")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Dataset(BaseModel):
+    name = CharField(unique=True)
+    mode = CharField(default="entities")  # annotate.spans.Mode
+    created = DateTimeField(default=utc_now)
+
+
+class Label(BaseModel):
+    dataset = ForeignKeyField(Dataset, backref="labels", on_delete="CASCADE")
+    name = CharField()
+    colour = CharField()
+    key = CharField(null=True)
+    description = TextField(default="")
+    position = IntegerField()
+
+    class Meta:
+        indexes = ((("dataset", "name"), True),)
+
+
+class Document(BaseModel):
+    dataset = ForeignKeyField(Dataset, backref="documents", on_delete="CASCADE")
+    text = TextField()
+    content_hash = CharField(max_length=64)  # sha256 of the text: finds duplicates
+    meta = TextField(default="{}")  # JSON object
+    source = CharField(default="")  # the file it came from
+    created = DateTimeField(default=utc_now)
+
+    class Meta:
+        indexes = ((("dataset", "content_hash"), True),)
+
+
+class Annotation(BaseModel):
+    """One set of spans on a document: an annotator's, or (annotator NULL) the model's."""
+
+    document = ForeignKeyField(Document, backref="annotations", on_delete="CASCADE")
+    annotator = CharField(null=True)
+    status = CharField(default="pending")
+    created = DateTimeField(default=utc_now)
+    updated = DateTimeField(default=utc_now, index=True)
+
+
+# One annotation per annotator per document, and at most one set of predictions.
+Annotation.add_index(
+    Annotation.index(Annotation.document, Annotation.annotator, unique=True)
+)
+Annotation.add_index(
+    Annotation.index(Annotation.document, unique=True, name="annotation_one_prediction")
+    .where(Annotation.annotator.is_null())
+)
+
+
+class Span(BaseModel):
+    annotation = ForeignKeyField(Annotation, backref="spans", on_delete="CASCADE")
+    start = IntegerField()
+    end = IntegerField()
+    label = CharField()
+    source = CharField(default="")
+    value = DoubleField(null=True)  # parsed number, where the span states one
+
+    class Meta:
+        indexes = ((("annotation", "start", "end"), False),)
+
+
+MODELS = (Dataset, Label, Document, Annotation, Span)

@@ -1,0 +1,226 @@
+"""One function per action on the store. Every write is one transaction.
+
+Which spans stand for a document ("current"): the most recently updated annotation by a
+person that matches the asked status; with no such annotation and status "any", the model's
+predictions (status "pending").
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from typing import Iterable, Iterator, Sequence
+
+from peewee import fn
+
+from annotate.spans import Mode, Span
+from store.models import Annotation, Dataset, Document, Label, Span as SpanRow, database, utc_now
+from store.records import (
+    CurrentDocument, DatasetRecord, DatasetStats, ImportResult, LabelRecord, NewDocument,
+)
+
+PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def find_dataset(name: str) -> DatasetRecord | None:
+    row = Dataset.get_or_none(Dataset.name == name)
+    return _dataset_record(row) if row else None
+
+
+def ensure_dataset(
+    name: str, labels: Sequence[LabelRecord] = (), mode: Mode = Mode.ENTITIES
+) -> DatasetRecord:
+    """The dataset of that name, created with these labels if it does not exist yet."""
+    with database.atomic():
+        row, created = Dataset.get_or_create(name=name, defaults={"mode": mode.value})
+        if created:
+            Label.insert_many([
+                {"dataset": row, "name": lab.name, "colour": lab.colour, "key": lab.key,
+                 "description": lab.description, "position": i}
+                for i, lab in enumerate(labels)
+            ]).execute()
+    return _dataset_record(row)
+
+
+def _dataset_record(row: Dataset) -> DatasetRecord:
+    labels = Label.select().where(Label.dataset == row).order_by(Label.position)
+    return DatasetRecord(
+        id=row.id, name=row.name, mode=Mode(row.mode),
+        labels=tuple(LabelRecord(l.name, l.colour, l.key, l.description) for l in labels),
+    )
+
+
+def add_documents(dataset_id: int, documents: Iterable[NewDocument]) -> ImportResult:
+    """Stores new documents (and any spans they bring, as predictions) in one transaction.
+
+    A text already in the dataset, or twice in the input, is skipped and counted.
+    """
+    added = duplicates = 0
+    with database.atomic():
+        seen: set[str] = set()
+        for doc in documents:
+            digest = content_hash(doc.text)
+            if digest in seen or Document.select().where(
+                (Document.dataset == dataset_id) & (Document.content_hash == digest)
+            ).exists():
+                duplicates += 1
+                continue
+            seen.add(digest)
+            doc_id = Document.insert(
+                dataset=dataset_id, text=doc.text, content_hash=digest, source=doc.source,
+                meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
+            ).execute()
+            if doc.spans is not None:
+                _replace_predictions(doc_id, doc.spans)
+            added += 1
+    return ImportResult(added=added, duplicates=duplicates)
+
+
+def count_documents(dataset_id: int, unpredicted_only: bool = False) -> int:
+    return _documents(dataset_id, unpredicted_only).count()
+
+
+def _documents(dataset_id: int, unpredicted_only: bool):
+    query = Document.select(Document.id, Document.text).where(Document.dataset == dataset_id)
+    if unpredicted_only:
+        predicted = Annotation.select(Annotation.document).where(Annotation.annotator.is_null())
+        query = query.where(Document.id.not_in(predicted))
+    return query
+
+
+def texts_to_predict(
+    dataset_id: int, overwrite: bool = False, page: int = PAGE
+) -> Iterator[tuple[int, str]]:
+    """(document id, text) of documents without predictions, or of all with overwrite.
+
+    Walks by id, so predictions saved while iterating do not shift the pages.
+    """
+    last_id = 0
+    while True:
+        rows = list(
+            _documents(dataset_id, not overwrite).where(Document.id > last_id)
+            .order_by(Document.id).limit(page).tuples()
+        )
+        yield from rows
+        if len(rows) < page:
+            return
+        last_id = rows[-1][0]
+
+
+def save_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
+    """Replaces the model's spans of each document; people's annotations are not touched."""
+    with database.atomic():
+        for doc_id, spans in results:
+            _replace_predictions(doc_id, spans)
+
+
+def _replace_predictions(doc_id: int, spans: Sequence[Span]) -> None:
+    annotation, created = Annotation.get_or_create(document=doc_id, annotator=None)
+    if not created:
+        SpanRow.delete().where(SpanRow.annotation == annotation).execute()
+        Annotation.update(updated=utc_now()).where(Annotation.id == annotation.id).execute()
+    SpanRow.insert_many([
+        {"annotation": annotation.id, "start": s.start, "end": s.end, "label": s.label,
+         "source": s.source, "value": s.value}
+        for s in spans
+    ]).execute()
+
+
+def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:
+    """The spans of one annotation: a person's, or with annotator None the model's."""
+    who = Annotation.annotator.is_null() if annotator is None else (
+        Annotation.annotator == annotator)
+    rows = (SpanRow.select(SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.source,
+                           SpanRow.value)
+            .join(Annotation)
+            .where((Annotation.document == document_id) & who)
+            .order_by(SpanRow.start, SpanRow.end).tuples())
+    return [Span(*row) for row in rows]
+
+
+def current_documents(
+    dataset_id: int, status: str = "accepted", with_text: bool = True
+) -> Iterator[CurrentDocument]:
+    """Every document with the spans that stand for it, in id order, a page at a time.
+
+    status "any" yields every document; otherwise only those with an annotation in it.
+    """
+    last_id = 0
+    columns = [Document.id, Document.content_hash, Document.meta]
+    if with_text:
+        columns.append(Document.text)
+    while True:
+        docs = list(Document.select(*columns)
+                    .where((Document.dataset == dataset_id) & (Document.id > last_id))
+                    .order_by(Document.id).limit(PAGE))
+        if not docs:
+            return
+        last_id = docs[-1].id
+        chosen = _choose_annotations([d.id for d in docs], status)
+        spans = _spans_of([ann[0] for ann in chosen.values()])
+        for doc in docs:
+            if doc.id not in chosen:
+                continue
+            ann_id, annotator, ann_status = chosen[doc.id]
+            yield CurrentDocument(
+                id=doc.id, text=doc.text if with_text else "", content_hash=doc.content_hash,
+                meta=json.loads(doc.meta), status=ann_status, annotator=annotator,
+                spans=tuple(spans.get(ann_id, ())),
+            )
+
+
+def _choose_annotations(doc_ids: list[int], status: str) -> dict[int, tuple]:
+    rows = (Annotation.select(Annotation.id, Annotation.document, Annotation.annotator,
+                              Annotation.status)
+            .where(Annotation.document.in_(doc_ids))
+            .order_by(Annotation.updated, Annotation.id).tuples())
+    latest_person: dict[int, tuple] = {}
+    latest_in_status: dict[int, tuple] = {}
+    model: dict[int, tuple] = {}
+    for ann_id, doc_id, annotator, ann_status in rows:  # oldest first: later rows win
+        if annotator is None:
+            model[doc_id] = (ann_id, None, "pending")
+            continue
+        latest_person[doc_id] = (ann_id, annotator, ann_status)
+        if ann_status == status:
+            latest_in_status[doc_id] = (ann_id, annotator, ann_status)
+    unannotated = {d: model.get(d, (None, None, "pending"))
+                   for d in doc_ids if d not in latest_person}
+    if status == "any":
+        return {**latest_person, **unannotated}
+    if status == "pending":
+        return {**latest_in_status, **unannotated}
+    return latest_in_status
+
+
+def _spans_of(annotation_ids: list[int]) -> dict[int, list[Span]]:
+    found: dict[int, list[Span]] = {}
+    ids = [i for i in annotation_ids if i is not None]
+    if not ids:
+        return found
+    rows = (SpanRow.select(SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label,
+                           SpanRow.source, SpanRow.value)
+            .where(SpanRow.annotation.in_(ids))
+            .order_by(SpanRow.annotation, SpanRow.start, SpanRow.end).tuples())
+    for ann_id, *fields in rows:
+        found.setdefault(ann_id, []).append(Span(*fields))
+    return found
+
+
+def dataset_stats(dataset_id: int) -> DatasetStats:
+    by_status: Counter[str] = Counter()
+    by_label: Counter[str] = Counter()
+    documents = 0
+    for doc in current_documents(dataset_id, "any", with_text=False):
+        documents += 1
+        by_status[doc.status] += 1
+        by_label.update(span.label for span in doc.spans)
+    predicted = (Annotation.select(fn.COUNT(Annotation.id)).join(Document)
+                 .where((Document.dataset == dataset_id) & Annotation.annotator.is_null())
+                 .scalar())
+    return DatasetStats(documents=documents, predicted=predicted,
+                        by_status=dict(by_status), by_label=dict(by_label.most_common()))

@@ -1,0 +1,57 @@
+"""Plain dataclasses the store hands out and takes in; callers never see peewee rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotate.spans import Mode, Span
+
+
+@dataclass(frozen=True)
+class LabelRecord:
+    name: str
+    colour: str
+    key: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    id: int
+    name: str
+    mode: Mode
+    labels: tuple[LabelRecord, ...]
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    text: str
+    source: str = ""
+    meta: dict = field(default_factory=dict)
+    spans: tuple[Span, ...] | None = None  # None: the input gave no spans at all
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class CurrentDocument:
+    """A document with the spans that currently stand for it (see store.queries)."""
+
+    id: int
+    text: str
+    content_hash: str
+    meta: dict
+    status: str
+    annotator: str | None  # None: the model's predictions
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class DatasetStats:
+    documents: int
+    predicted: int
+    by_status: dict[str, int]
+    by_label: dict[str, int]
