@@ -36,14 +36,20 @@ UNITS = {
     "metres", "meter", "meters", "cm", "mm", "kg", "kilogram", "kilograms", "gram", "grams",
     "tonne", "tonnes", "ton", "tons", "litre", "litres", "liter", "liters", "gallon",
     "gallons", "barrel", "barrels", "acre", "acres", "hectare", "hectares", "feet", "foot",
-    "ft", "degrees", "mph", "km/h", "kph", "mw", "gw", "kwh",
+    "ft", "inch", "inches", "degrees", "mph", "km/h", "kph", "mw", "gw", "kwh", "millimetre",
+    "millimetres", "millimeter", "millimeters", "centimetre", "centimetres", "centimeter",
+    "centimeters", "square", "cubic",
 }
+_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+_TENS_ORDINALS = "thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split()
+# text2num reads "second" as a unit of time, so ordinal words get their values here.
 ORDINAL_WORDS = {
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-    "seventeenth", "eighteenth", "nineteenth", "twentieth", "thirtieth", "fortieth",
-    "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth", "hundredth",
-    "thousandth", "millionth",
+    **{word: i for i, word in enumerate(_ORDINALS, start=1)},
+    **{word: 10 * i for i, word in enumerate(_TENS_ORDINALS, start=3)},
+    "hundredth": 100, "thousandth": 1000, "millionth": 1_000_000,
 }
 DIGIT_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
 DIGITS_WITH_SCALE = re.compile(r"^\d[\d,]*(\.\d+)?(k|m|mn|bn|tn)$", re.IGNORECASE)
@@ -135,7 +141,7 @@ def find_numbers(doc) -> list[tuple[int, int, str]]:
 _WORD = re.compile(r"\d[\d,]*(?:\.\d+)?[a-z]*|[a-z]+(?:-[a-z]+)*|%", re.IGNORECASE)
 _IGNORED = (
     {w for phrase in APPROXIMATIONS for w in phrase}
-    | CURRENCY_WORDS | UNITS | {"%", "percent", "per", "cent", "us", "of", "a", "an"}
+    | CURRENCY_WORDS | UNITS | {"%", "percent", "per", "cent", "us", "of", "a", "an", "the"}
 )
 
 
@@ -175,6 +181,8 @@ def _parse_digits(token: str) -> float | None:
 
 
 def _parse_words(phrase: str) -> float | None:
+    if phrase in ORDINAL_WORDS:
+        return float(ORDINAL_WORDS[phrase])
     try:
         return float(text2num(phrase, "en"))
     except ValueError:

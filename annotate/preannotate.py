@@ -122,8 +122,11 @@ def merge_layers(
             chosen.append(number)
         elif len(clashing) == 1 and _widens(number, clashing[0]):
             entity = clashing[0]
+            # A currency, unit or percent sign found around the model's bare CARDINAL
+            # says more than the model did.
+            label = number.label if entity.label == "CARDINAL" else entity.label
             chosen[chosen.index(entity)] = Span(
-                number.start, number.end, entity.label, f"{entity.source} + {NUMBERS_SOURCE}")
+                number.start, number.end, label, f"{entity.source} + {NUMBERS_SOURCE}")
     return sorted(_with_value(text, span) for span in chosen)
 
 

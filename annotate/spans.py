@@ -114,8 +114,9 @@ class Tokens:
 
     @classmethod
     def of(cls, doc) -> "Tokens":
-        """From a spaCy Doc (anything with tokens carrying idx and text)."""
-        return cls((t.idx, t.idx + len(t.text)) for t in doc)
+        """From a spaCy Doc. Runs of white space, which spaCy keeps as tokens, are left out:
+        a span never starts or ends on one."""
+        return cls((t.idx, t.idx + len(t.text)) for t in doc if not t.is_space)
 
     def is_aligned(self, start: int, end: int) -> bool:
         i = bisect_left(self.starts, start)

@@ -13,11 +13,13 @@ from typing import Iterable, Iterator, Sequence
 
 from peewee import fn
 
+from annotate.document import TextDocument
+from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
-from store.models import Annotation, Dataset, Document, Label, Span as SpanRow, database, utc_now
-from store.records import (
-    CurrentDocument, DatasetRecord, DatasetStats, ImportResult, LabelRecord, NewDocument,
+from store.models import (
+    STATUSES, Annotation, Dataset, Document, Label, Span as SpanRow, database, utc_now,
 )
+from store.records import CurrentDocument, DatasetRecord, DatasetStats, ImportResult
 
 PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips
 
@@ -54,7 +56,7 @@ def _dataset_record(row: Dataset) -> DatasetRecord:
     )
 
 
-def add_documents(dataset_id: int, documents: Iterable[NewDocument]) -> ImportResult:
+def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportResult:
     """Stores new documents (and any spans they bring, as predictions) in one transaction.
 
     A text already in the dataset, or twice in the input, is skipped and counted.
@@ -123,11 +125,33 @@ def _replace_predictions(doc_id: int, spans: Sequence[Span]) -> None:
     if not created:
         SpanRow.delete().where(SpanRow.annotation == annotation).execute()
         Annotation.update(updated=utc_now()).where(Annotation.id == annotation.id).execute()
-    SpanRow.insert_many([
-        {"annotation": annotation.id, "start": s.start, "end": s.end, "label": s.label,
-         "source": s.source, "value": s.value}
-        for s in spans
-    ]).execute()
+    _insert_spans(annotation.id, spans)
+
+
+def _insert_spans(annotation_id: int, spans: Sequence[Span]) -> None:
+    if spans:
+        SpanRow.insert_many([
+            {"annotation": annotation_id, "start": s.start, "end": s.end, "label": s.label,
+             "source": s.source, "value": s.value}
+            for s in spans
+        ]).execute()
+
+
+def save_annotation(
+    document_id: int, annotator: str, spans: Sequence[Span], status: str = "pending"
+) -> None:
+    """Stores a person's whole annotation of a document: its spans and status."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if not annotator:
+        raise ValueError("an annotation needs the annotator's name")
+    with database.atomic():
+        annotation, created = Annotation.get_or_create(document=document_id, annotator=annotator)
+        if not created:
+            SpanRow.delete().where(SpanRow.annotation == annotation).execute()
+        Annotation.update(status=status, updated=utc_now()).where(
+            Annotation.id == annotation.id).execute()
+        _insert_spans(annotation.id, spans)
 
 
 def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:
@@ -224,3 +248,7 @@ def dataset_stats(dataset_id: int) -> DatasetStats:
                  .scalar())
     return DatasetStats(documents=documents, predicted=predicted,
                         by_status=dict(by_status), by_label=dict(by_label.most_common()))
+
+
+def dataset_names() -> list[str]:
+    return [row.name for row in Dataset.select(Dataset.name).order_by(Dataset.name)]

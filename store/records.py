@@ -1,17 +1,10 @@
 """Plain dataclasses the store hands out and takes in; callers never see peewee rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
-
-
-@dataclass(frozen=True)
-class LabelRecord:
-    name: str
-    colour: str
-    key: str | None = None
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -20,14 +13,6 @@ class DatasetRecord:
     name: str
     mode: Mode
     labels: tuple[LabelRecord, ...]
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    text: str
-    source: str = ""
-    meta: dict = field(default_factory=dict)
-    spans: tuple[Span, ...] | None = None  # None: the input gave no spans at all
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""spaCy's binary training format (DocBin, `.spacy`)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from spacy.tokens import DocBin
+
+from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
+from annotate.formats.checks import IMPORT_SOURCE
+from annotate.formats.errors import InputError
+from annotate.spans import Span, has_overlaps
+from annotate.tokenizer import english, make_doc
+
+DEFAULT_SPANS_KEY = "sc"  # spaCy's spancat reads this key by default
+
+
+def read_docbin(path: Path) -> list[TextDocument]:
+    try:
+        docs = list(DocBin().from_disk(path).get_docs(english().vocab))
+    except Exception as error:  # msgpack, zlib and spaCy each raise their own kind
+        raise InputError(path, f"not a spaCy DocBin file ({type(error).__name__}: {error})") \
+            from None
+    if not docs:
+        raise InputError(path, "the file holds no documents")
+    documents = []
+    for number, doc in enumerate(docs, start=1):
+        if not doc.text.strip():
+            raise InputError(path, f"document {number} has no text")
+        groups = [doc.ents, *doc.spans.values()]
+        spans = {Span(s.start_char, s.end_char, s.label_, IMPORT_SOURCE)
+                 for group in groups for s in group}
+        meta = doc.user_data.get("meta")
+        documents.append(TextDocument(
+            text=doc.text, spans=tuple(sorted(spans)), source=path.name,
+            meta=meta if isinstance(meta, dict) else {},
+        ))
+    return documents
+
+
+def write_docbin(
+    documents: Iterable[ExportableDocument], path: Path, spans_key: str = DEFAULT_SPANS_KEY
+) -> ExportReport:
+    """All spans go to doc.spans[spans_key]; doc.ents too where no two spans overlap."""
+    report = ExportReport()
+    out = DocBin(store_user_data=True)
+    for position, document in enumerate(documents, start=1):
+        doc = make_doc(document.text)
+        aligned, unknown = [], []
+        for span in document.spans:
+            piece = doc.char_span(span.start, span.end, label=span.label)
+            if piece is None:
+                report.misaligned.append(Misaligned(position, span, span.text(document.text)))
+                unknown.append(doc.char_span(span.start, span.end, alignment_mode="expand"))
+            else:
+                aligned.append(piece)
+        doc.spans[spans_key] = aligned
+        if has_overlaps(document.spans):
+            report.overlapping_documents += 1  # NER sees no labels here: all tokens missing
+        else:
+            # Tokens of a misaligned span are "missing", not "outside": training must not
+            # learn that they are no entity.
+            doc.set_ents(aligned, missing=[s for s in unknown if s is not None])
+        doc.user_data["meta"] = document.meta
+        out.add(doc)
+        report.documents += 1
+        report.spans += len(aligned)
+    out.to_disk(path)
+    return report

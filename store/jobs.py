@@ -1,0 +1,143 @@
+"""Batch work that reads files or runs the pipeline and writes the store, or the reverse.
+
+The command line and the window both call these. `progress(n)` is told how many items were
+just done; raising from it (a cancel) leaves the store consistent: imports write nothing
+until every file has been read and checked, pre-annotation commits a batch at a time.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from annotate.document import ExportReport, TextDocument
+from annotate.formats import WRITERS, input_files, read_file
+from annotate.formats.docbin import DEFAULT_SPANS_KEY
+from annotate.preannotate import PipelineSpec, predict
+from annotate.split import dev_set
+from store.queries import (
+    add_documents, count_documents, current_documents, save_predictions, texts_to_predict,
+)
+from store.records import DatasetRecord, ImportResult
+
+Progress = Callable[[int], None]
+
+
+def _no_progress(done: int) -> None:
+    pass
+
+
+class JobError(Exception):
+    """The job cannot run as asked; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    files: int
+    result: ImportResult
+
+
+def import_paths(
+    dataset: DatasetRecord, paths: Sequence[Path], fmt: str = "auto",
+    progress: Progress = _no_progress,
+) -> ImportSummary:
+    """Reads and checks every file first, then stores them all in one transaction."""
+    files = input_files(list(paths), fmt)
+    documents: list[TextDocument] = []
+    for path, file_format in files:
+        documents += read_file(path, file_format)
+        progress(1)
+    return ImportSummary(files=len(files), result=add_documents(dataset.id, documents))
+
+
+@dataclass
+class PreannotateSummary:
+    documents: int = 0
+    spans_by_source: Counter = field(default_factory=Counter)
+    left_out_labels: Counter = field(default_factory=Counter)  # not in the dataset's labels
+
+
+def preannotate_dataset(
+    dataset: DatasetRecord, spec: PipelineSpec, processes: int = 1, batch_size: int = 64,
+    overwrite: bool = False, progress: Progress = _no_progress,
+) -> PreannotateSummary:
+    """Predicts spans for documents without predictions (all with overwrite).
+
+    Only labels of the dataset's label set are kept; the rest are counted. Each batch is
+    committed on its own, so an interrupted run resumes where it stopped.
+    """
+    allowed = {label.name for label in dataset.labels}
+    summary = PreannotateSummary()
+    batch: list[tuple[int, list]] = []
+
+    def flush() -> None:
+        save_predictions(batch)
+        progress(len(batch))
+        batch.clear()
+
+    texts = texts_to_predict(dataset.id, overwrite)
+    for doc_id, spans in predict(spec, texts, processes, batch_size):
+        kept = [span for span in spans if not allowed or span.label in allowed]
+        summary.left_out_labels.update(s.label for s in spans if s not in kept)
+        summary.spans_by_source.update(span.source for span in kept)
+        summary.documents += 1
+        batch.append((doc_id, kept))
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return summary
+
+
+def count_to_preannotate(dataset: DatasetRecord, overwrite: bool = False) -> int:
+    return count_documents(dataset.id, unpredicted_only=not overwrite)
+
+
+def export_dataset(
+    dataset: DatasetRecord, out: Path, fmt: str = "spacy", status: str = "accepted",
+    dev_fraction: float | None = None, seed: int = 0, spans_key: str = DEFAULT_SPANS_KEY,
+    progress: Progress = _no_progress,
+) -> dict[Path, ExportReport]:
+    """Writes the documents in `status` to `out`, or with a dev fraction to the folder `out`
+    as train and dev files. Files appear whole or not at all."""
+    writer, suffix = WRITERS[fmt]
+    if fmt == "spacy":
+        writer = partial(writer, spans_key=spans_key)
+    hashes = [d.content_hash for d in current_documents(dataset.id, status, with_text=False)]
+    if not hashes:
+        hint = "" if status == "any" else "; --status any exports every document"
+        raise JobError(f"no document of dataset {dataset.name!r} has status {status}{hint}")
+
+    def documents(keep: Callable[[str], bool] = lambda h: True) -> Iterator:
+        for document in current_documents(dataset.id, status):
+            if keep(document.content_hash):
+                progress(1)
+                yield document
+
+    if dev_fraction is None:
+        return {out: _write_whole(writer, documents(), out)}
+    dev = dev_set(hashes, dev_fraction, seed)
+    out.mkdir(parents=True, exist_ok=True)
+    train_path, dev_path = out / f"train{suffix}", out / f"dev{suffix}"
+    return {
+        train_path: _write_whole(writer, documents(lambda h: h not in dev), train_path),
+        dev_path: _write_whole(writer, documents(lambda h: h in dev), dev_path),
+    }
+
+
+def _write_whole(writer, documents: Iterable, path: Path) -> ExportReport:
+    """Writes beside the target and renames, so a failed export leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(handle)
+    try:
+        report = writer(documents, Path(temporary))
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return report

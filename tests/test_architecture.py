@@ -1,0 +1,36 @@
+"""The core packages stay free of Qt, so they run in batch jobs and tests without a screen."""
+import ast
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+CORE = ("annotate", "store")
+QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
+
+
+def test_core_modules_import_no_qt_statically():
+    offenders = []
+    for package in CORE:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in QT_MODULES]
+    assert offenders == []
+
+
+def test_importing_every_core_module_loads_no_qt():
+    modules = [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for package in CORE for path in (ROOT / package).rglob("*.py")
+    ]
+    script = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    assert len(modules) > 10
+    assert out.stdout.strip() == "[]"
