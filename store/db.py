@@ -1,6 +1,8 @@
 """Opening the store: a SQLite file path or a database URL, with the schema checked."""
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import platformdirs
@@ -31,13 +33,18 @@ def default_location() -> Path:
 
 
 def open_database(target: str | Path | None = None) -> Database:
-    """Opens (creating if new) the store at a file path or URL and binds the models to it."""
+    """Opens (creating if new) the store at a file path or URL and binds the models to it.
+
+    A database that is not Goldspan's, or is from a newer Goldspan, is refused unchanged.
+    """
     name = str(target or default_location())
+    if "://" not in name:
+        _inspect_file(Path(name).expanduser(), name)  # before any pragma writes to it
     db = _connect(name)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-        _check_schema(db, name)
+        _ensure_schema(db, name, _read_version(db), set(db.get_tables()))
     except DatabaseError as error:
         db.close()
         raise StoreError(f"{name}: not a database Goldspan can open ({error})") from error
@@ -52,31 +59,48 @@ def close_database() -> None:
         database.close()
 
 
+def _inspect_file(path: Path, name: str) -> None:
+    """Checks an existing SQLite file read-only, so a refused file stays byte for byte."""
+    if path.is_dir():
+        raise StoreError(f"{name}: is a folder; give a database file")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as con:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{name}: not a database Goldspan can open ({error})") from error
+    _refuse_foreign(name, version, tables)
+
+
 def _connect(name: str) -> Database:
     if "://" in name:
         return connect(name)
     path = Path(name).expanduser()
-    if path.is_dir():
-        raise StoreError(f"{name}: is a folder; give a database file")
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)
 
 
-def _check_schema(db: Database, name: str) -> None:
-    version = _read_version(db)
+def _refuse_foreign(name: str, version: int, tables: set[str]) -> None:
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{name}: written by a newer Goldspan (schema {version}; this one reads up to "
             f"{SCHEMA_VERSION}). Nothing was changed; update Goldspan to open it."
         )
-    ours = {model._meta.table_name for model in MODELS}
+    ours = {model._meta.table_name for model in MODELS} | {"goldspan_schema"}
+    foreign = sorted(tables - ours)
+    if version == 0 and foreign:
+        raise StoreError(
+            f"{name}: not a Goldspan database (it has tables {', '.join(foreign[:5])}). "
+            "Nothing was changed."
+        )
+
+
+def _ensure_schema(db: Database, name: str, version: int, tables: set[str]) -> None:
+    _refuse_foreign(name, version, tables)
     if version == 0:
-        foreign = sorted(set(db.get_tables()) - ours - {"goldspan_schema"})
-        if foreign:
-            raise StoreError(
-                f"{name}: not a Goldspan database (it has tables {', '.join(foreign[:5])}). "
-                "Nothing was changed."
-            )
         with db.atomic():
             db.create_tables(MODELS)
             _write_version(db, SCHEMA_VERSION)

@@ -1,0 +1,150 @@
+import json
+
+import pytest
+import spacy
+from spacy.tokens import DocBin
+
+from annotate.document import TextDocument
+from annotate.formats import InputError, input_files, read_file
+from annotate.formats.docbin import read_docbin, write_docbin
+from annotate.formats.prodigy import read_jsonl, write_jsonl
+from annotate.formats.text import read_text_file
+from annotate.spans import Span
+
+TEXT = "Well over 7,500 people marched in Lyon on Tuesday."
+SPANS = (Span(0, 15, "CARDINAL", "numbers", 7500.0), Span(34, 38, "GPE", "ana"))
+
+
+def write_lines(path, *records):
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n"
+                            for r in records), encoding="utf-8")
+    return path
+
+
+def test_text_file_becomes_one_document_with_normalised_newlines(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_bytes("\ufeffFirst line\r\nSecond line\r\n".encode("utf-8"))
+    doc = read_text_file(path)
+    assert doc.text == "First line\nSecond line\n"
+    assert doc.meta == {"file": "story.txt"} and doc.spans is None
+
+
+def test_text_file_that_is_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("ok\nstill ok\nCaf\xe9 au lait\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"latin1.txt:3: not UTF-8 text \(byte 0xe9\)"):
+        read_text_file(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\n"])
+def test_empty_text_file_is_refused(tmp_path, content):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="empty.txt: the file is empty"):
+        read_text_file(path)
+
+
+def test_folder_stands_for_its_text_files_in_order(tmp_path):
+    (tmp_path / "b.txt").write_text("B")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("A")
+    (tmp_path / "notes.md").write_text("not an article")
+    assert input_files([tmp_path]) == [(tmp_path / "b.txt", "txt"),
+                                       (tmp_path / "sub" / "a.txt", "txt")]
+
+
+def test_unknown_format_and_missing_file_are_refused(tmp_path):
+    odd = tmp_path / "data.xml"
+    odd.write_text("<doc/>")
+    with pytest.raises(InputError, match="cannot tell the format"):
+        input_files([odd])
+    with pytest.raises(InputError, match="no such file"):
+        input_files([tmp_path / "missing.jsonl"])
+
+
+def test_jsonl_reads_text_meta_spans_and_answer(tmp_path):
+    path = write_lines(tmp_path / "in.jsonl",
+                       {"text": TEXT, "meta": {"id": 4}, "answer": "accept",
+                        "spans": [{"start": 34, "end": 38, "label": "GPE"}]},
+                       "",
+                       {"text": "Second story."})
+    first, second = read_jsonl(path)
+    assert first == TextDocument(TEXT, (Span(34, 38, "GPE", "import"),), {"id": 4},
+                                 "in.jsonl", "accepted")
+    assert second.spans is None and second.status == "pending"
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"text": "ok"', r"bad.jsonl:2: not valid JSON"),
+    ('["a list"]', r"bad.jsonl:2: each line must be a JSON object"),
+    ('{"meta": {}}', r'bad.jsonl:2: needs a "text" string'),
+    ('{"text": "Lyon", "spans": [{"start": 0, "end": 9, "label": "GPE"}]}',
+     r"bad.jsonl:2: span 0-9 \(GPE\) is outside the text, which has 4 characters"),
+    ('{"text": "Lyon is big", "spans": [{"start": 0, "end": 2, "label": "GPE"}]}',
+     r"bad.jsonl:2: span 0-2 \(GPE, 'Ly'\) does not start and end on token boundaries"),
+    ('{"text": "Lyon", "spans": [{"start": 0, "end": 4}]}', r"bad.jsonl:2: span 0-4 has no label"),
+    ('{"text": "Lyon", "answer": "maybe"}', r'bad.jsonl:2: "answer" must be accept'),
+])
+def test_jsonl_faults_name_file_and_line(tmp_path, line, message):
+    path = write_lines(tmp_path / "bad.jsonl", {"text": "A fine first line."}, line)
+    with pytest.raises(InputError, match=message):
+        read_jsonl(path)
+
+
+def test_jsonl_export_has_prodigy_fields_with_inclusive_token_ends(tmp_path):
+    out = tmp_path / "out.jsonl"
+    report = write_jsonl([TextDocument(TEXT, SPANS, {"id": 4}, status="accepted")], out)
+    [task] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert report.documents == 1 and report.spans == 2 and not report.misaligned
+    crowd, lyon = task["spans"]
+    assert (crowd["token_start"], crowd["token_end"], crowd["value"]) == (0, 2, 7500.0)
+    tokens = task["tokens"]
+    assert TEXT[tokens[lyon["token_start"]]["start"]:tokens[lyon["token_end"]]["end"]] == "Lyon"
+    assert task["answer"] == "accept" and task["meta"] == {"id": 4}
+    assert isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
+    assert [t["text"] for t in tokens][:3] == ["Well", "over", "7,500"]
+
+
+def test_jsonl_round_trip_keeps_texts_and_offsets(tmp_path):
+    out = tmp_path / "out.jsonl"
+    write_jsonl([TextDocument(TEXT, SPANS, status="accepted")], out)
+    [back] = read_jsonl(out)
+    assert back.text == TEXT
+    assert [(s.start, s.end, s.label) for s in back.spans] == [(0, 15, "CARDINAL"),
+                                                               (34, 38, "GPE")]
+
+
+def test_docbin_export_loads_in_spacy_with_ents_and_span_group(tmp_path):
+    out = tmp_path / "train.spacy"
+    overlapping = TextDocument("Paris Saint-Germain won", (Span(0, 5, "GPE"), Span(0, 19, "ORG")))
+    report = write_docbin([TextDocument(TEXT, SPANS, {"id": 4}), overlapping], out)
+    nlp = spacy.blank("en")
+    plain, overlapped = DocBin().from_disk(out).get_docs(nlp.vocab)
+    assert [(e.text, e.label_) for e in plain.ents] == [("Well over 7,500", "CARDINAL"),
+                                                        ("Lyon", "GPE")]
+    assert plain[-1].ent_iob_ == "O"  # everything else is known not to be an entity
+    assert plain.user_data["meta"] == {"id": 4}
+    assert len(overlapped.spans["sc"]) == 2 and overlapped.ents == ()
+    assert report.overlapping_documents == 1 and report.documents == 2
+
+
+def test_misaligned_spans_are_reported_and_marked_missing(tmp_path):
+    out = tmp_path / "train.spacy"
+    report = write_docbin([TextDocument(TEXT, (Span(1, 15, "CARDINAL"), SPANS[1]))], out)
+    [doc] = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+    assert [(m.document, m.text) for m in report.misaligned] == [(1, "ell over 7,500")]
+    assert [e.text for e in doc.ents] == ["Lyon"]
+    assert [t.ent_iob_ for t in doc[:3]] == ["", "", ""]  # unknown, not "O"
+
+
+def test_docbin_round_trip_and_garbage(tmp_path):
+    out = tmp_path / "data.spacy"
+    write_docbin([TextDocument(TEXT, SPANS, {"id": 4})], out)
+    [back] = read_docbin(out)
+    assert (back.text, back.meta) == (TEXT, {"id": 4})
+    assert [(s.start, s.end, s.label) for s in back.spans] == [(0, 15, "CARDINAL"),
+                                                               (34, 38, "GPE")]
+    garbage = tmp_path / "garbage.spacy"
+    garbage.write_bytes(b"this is no docbin")
+    with pytest.raises(InputError, match="garbage.spacy: not a spaCy DocBin file"):
+        read_file(garbage, "spacy")

@@ -1,0 +1,73 @@
+import hashlib
+import sqlite3
+
+import pytest
+
+from store.db import SCHEMA_VERSION, StoreError, close_database, open_database
+from store.models import Document
+
+
+def file_digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_store_uses_wal_foreign_keys_and_records_its_version(db_path):
+    db = open_database(db_path)
+    try:
+        assert db.pragma("journal_mode") == "wal"
+        assert db.pragma("foreign_keys") == 1
+        assert db.pragma("busy_timeout") == 5000
+        assert db.pragma("user_version") == SCHEMA_VERSION
+    finally:
+        close_database()
+
+
+def test_reopening_keeps_the_data(store, db_path):
+    Document.create(dataset=store.id, text="kept", content_hash="h")
+    close_database()
+    open_database(db_path)
+    assert [d.text for d in Document.select()] == ["kept"]
+
+
+def test_a_store_from_a_newer_goldspan_is_refused_and_left_alone(db_path):
+    open_database(db_path)
+    close_database()
+    with sqlite3.connect(db_path) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = file_digest(db_path)
+    with pytest.raises(StoreError, match="written by a newer Goldspan"):
+        open_database(db_path)
+    assert file_digest(db_path) == before
+
+
+def test_a_file_that_is_no_database_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list: eggs, milk\n" * 200)
+    before = file_digest(path)
+    with pytest.raises(StoreError, match="notes.db: not a database Goldspan can open"):
+        open_database(path)
+    assert file_digest(path) == before
+
+
+def test_another_programs_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER)")
+    before = file_digest(path)
+    with pytest.raises(StoreError, match="not a Goldspan database .*invoices"):
+        open_database(path)
+    assert file_digest(path) == before
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        open_database(tmp_path)
+
+
+def test_a_database_url_opens_the_same_models(tmp_path):
+    open_database(f"sqlite:///{tmp_path / 'by-url.db'}")
+    try:
+        assert Document.select().count() == 0
+    finally:
+        close_database()
+    assert (tmp_path / "by-url.db").exists()
