@@ -77,7 +77,8 @@ def progress_bar(total: int | None, unit: str) -> tqdm:
 
 
 @app.callback(invoke_without_command=True)
-def window(ctx: typer.Context) -> None:
+def window(ctx: typer.Context, db: DbOption = None, dataset: DatasetOption = "default") -> None:
+    """Opens the annotation window on --db and --dataset when no command is given."""
     if ctx.invoked_subcommand is None:
         typer.echo("The annotation window comes with the next release; until then the "
                    "batch commands below do the work.\n")
