@@ -7,6 +7,11 @@ with its approximation ("well over 7,500"), currency and unit, not the counted n
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
+
+import numpy
+from spacy.attrs import LIKE_NUM, LOWER, PREFIX
+from spacy.strings import hash_string
 
 from text_to_num import alpha2digit, text2num
 
@@ -56,43 +61,89 @@ DIGITS_WITH_SCALE = re.compile(r"^\d[\d,]*(\.\d+)?(k|m|mn|bn|tn)$", re.IGNORECAS
 PLAIN_NUMBER = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
-def _is_ordinal(token) -> bool:
-    return token.lower_ in ORDINAL_WORDS or bool(DIGIT_ORDINAL.match(token.text))
+# Approximations by their last word, longest first: the scanner looks back from a number.
+_APPROXIMATIONS_ENDING_IN: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in sorted(APPROXIMATIONS, key=len, reverse=True):
+    _APPROXIMATIONS_ENDING_IN.setdefault(_phrase[-1], []).append(_phrase)
 
 
-def _is_core(token) -> bool:
-    return (
-        token.like_num or token.lower_ in VAGUE or _is_ordinal(token)
-        or bool(DIGITS_WITH_SCALE.match(token.text))
-    )
+class _Token(NamedTuple):
+    """What the scanner needs of a spaCy token, read once: Doc indexing is slow in Python."""
+
+    lower: str
+    alpha: bool
+    core: bool  # can begin or continue a number
+    ordinal: bool
+    start: int
+    end: int
 
 
-def _is_word_number(token) -> bool:
-    return token.is_alpha and (token.like_num or token.lower_ in VAGUE)
+def _token(token) -> _Token:
+    lower, text = token.lower_, token.text
+    ordinal = lower in ORDINAL_WORDS or bool(DIGIT_ORDINAL.match(text))
+    core = (token.like_num or lower in VAGUE or ordinal
+            or bool(DIGITS_WITH_SCALE.match(text)))
+    return _Token(lower, token.is_alpha, core, ordinal, token.idx, token.idx + len(text))
 
 
-def _extend(doc, start: int) -> int:
+class _Tokens:
+    """A Doc's tokens as _Token records, made on first use: most tokens are never looked at."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.cache: dict[int, _Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def __getitem__(self, i: int) -> _Token:
+        if i not in self.cache:
+            self.cache[i] = _token(self.doc[i])
+        return self.cache[i]
+
+    def lowers(self, start: int, end: int) -> tuple[str, ...]:
+        return tuple(self[i].lower for i in range(max(start, 0), min(end, len(self))))
+
+
+# spaCy's string hashes are the same in every vocab, so these are computed once.
+_CANDIDATE_WORDS = numpy.array([hash_string(w) for w in VAGUE | set(ORDINAL_WORDS)],
+                               dtype=numpy.uint64)
+_DIGITS = numpy.array([hash_string(str(d)) for d in range(10)], dtype=numpy.uint64)
+
+
+def _candidates(doc) -> list[int]:
+    """Indices of tokens that may begin a number, found in spaCy's arrays without a Python
+    loop over every token."""
+    if len(doc) == 0:
+        return []
+    rows = doc.to_array([LIKE_NUM, LOWER, PREFIX])
+    wanted = ((rows[:, 0] != 0) | numpy.isin(rows[:, 1], _CANDIDATE_WORDS)
+              | numpy.isin(rows[:, 2], _DIGITS))
+    return numpy.flatnonzero(wanted).tolist()
+
+
+def _extend(tokens: _Tokens, start: int) -> int:
     """Token index just past the number that begins at `start`."""
     end = start + 1
-    while end < len(doc) and not _is_ordinal(doc[end - 1]):
-        token, prev = doc[end], doc[end - 1]
-        following = doc[end + 1] if end + 1 < len(doc) else None
-        if _is_core(token) and (token.is_alpha or prev.is_alpha):
+    while end < len(tokens) and not tokens[end - 1].ordinal:
+        token, prev = tokens[end], tokens[end - 1]
+        following = tokens[end + 1] if end + 1 < len(tokens) else None
+        if token.core and (token.alpha or prev.alpha):
             end += 1  # "1.5 million", "two hundred"; never two digit groups in a row
-        elif (token.lower_ == "of" and prev.lower_ in VAGUE and following is not None
-              and following.lower_ in VAGUE):
+        elif (token.lower == "of" and prev.lower in VAGUE and following is not None
+              and following.lower in VAGUE):
             end += 2  # "tens of thousands"
-        elif (following is not None and _is_word_number(following) and prev.is_alpha and (
-                token.text == "-" or (token.lower_ == "and" and prev.lower_ in SCALES))):
+        elif (following is not None and following.alpha and following.core and prev.alpha
+              and (token.lower == "-" or (token.lower == "and" and prev.lower in SCALES))):
             end += 2  # "twenty-one", "two hundred and fifty"
         else:
             break
     return end
 
 
-def _suffix(doc, end: int) -> tuple[int, str | None]:
+def _suffix(tokens: _Tokens, end: int) -> tuple[int, str | None]:
     """Extends past a percent sign, currency word or unit; returns (end, label or None)."""
-    words = [t.lower_ for t in doc[end : end + 2]]
+    words = list(tokens.lowers(end, end + 2))
     if words[:1] in (["%"], ["percent"]):
         return end + 1, "PERCENT"
     if words == ["per", "cent"]:
@@ -106,35 +157,35 @@ def _suffix(doc, end: int) -> tuple[int, str | None]:
     return end, None
 
 
-def _prefix(doc, start: int) -> tuple[int, bool]:
+def _prefix(tokens: _Tokens, start: int) -> tuple[int, bool]:
     """Extends back over a currency symbol and an approximation; returns (start, is_money)."""
-    money = start > 0 and doc[start - 1].lower_ in CURRENCY_SYMBOLS
+    money = start > 0 and tokens[start - 1].lower in CURRENCY_SYMBOLS
     if money:
         start -= 1
-    for phrase in sorted(APPROXIMATIONS, key=len, reverse=True):
+    if start == 0:
+        return start, money
+    for phrase in _APPROXIMATIONS_ENDING_IN.get(tokens[start - 1].lower, ()):
         begin = start - len(phrase)
-        if begin >= 0 and tuple(t.lower_ for t in doc[begin:start]) == phrase:
+        if begin >= 0 and tokens.lowers(begin, start) == phrase:
             return begin, money
     return start, money
 
 
 def find_numbers(doc) -> list[tuple[int, int, str]]:
     """Character spans (start, end, label) of every numeric expression in a Doc."""
+    tokens = _Tokens(doc)
     found = []
-    i = 0
-    while i < len(doc):
-        if not _is_core(doc[i]):
-            i += 1
+    next_free = 0  # tokens before this belong to a number already found
+    for i in _candidates(doc):
+        if i < next_free or not tokens[i].core:
             continue
-        core_end = _extend(doc, i)
-        ordinal = _is_ordinal(doc[core_end - 1])
-        end, label = (core_end, "ORDINAL") if ordinal else _suffix(doc, core_end)
-        start, money = (i, False) if ordinal else _prefix(doc, i)
-        if money:
-            label = "MONEY"
-        span = doc[start:end]
-        found.append((span.start_char, span.end_char, label or "CARDINAL"))
-        i = end
+        core_end = _extend(tokens, i)
+        ordinal = tokens[core_end - 1].ordinal
+        end, label = (core_end, "ORDINAL") if ordinal else _suffix(tokens, core_end)
+        start, money = (i, False) if ordinal else _prefix(tokens, i)
+        found.append((tokens[start].start, tokens[end - 1].end,
+                      "MONEY" if money else label or "CARDINAL"))
+        next_free = end
     return found
 
 

