@@ -215,14 +215,19 @@ def _predict_batch(nlp: Language, source: str, batch: list[tuple[int, str]]):
         yield doc_id, spans_of(doc, source)
 
 
-_worker: tuple[Language, str] | None = None
+_worker: tuple[Language, str] | PipelineError | None = None
 
 
 def _init_worker(spec: PipelineSpec) -> None:
     global _worker
-    _worker = load_pipeline(spec)
+    try:
+        _worker = load_pipeline(spec)
+    except PipelineError as error:  # raised from an initializer, the pool would restart
+        _worker = error             # the worker for ever; the first task reports it instead
 
 
 def _work(batch: list[tuple[int, str]]) -> list[tuple[int, list[Span]]]:
+    if isinstance(_worker, PipelineError):
+        raise _worker
     nlp, source = _worker
     return list(_predict_batch(nlp, source, batch))

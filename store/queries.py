@@ -1,15 +1,15 @@
 """One function per action on the store. Every write is one transaction.
 
-Which spans stand for a document ("current"): the most recently updated annotation by a
-person that matches the asked status; with no such annotation and status "any", the model's
-predictions (status "pending").
+Which spans stand for a document ("current"), for an asked status: the most recently
+updated annotation by a person in that status ("any": in any status). A document that no
+person has annotated counts as pending, and its spans are the model's predictions.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import Counter
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from peewee import chunked, fn
 
@@ -195,10 +195,8 @@ def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:
 def current_documents(
     dataset_id: int, status: str = "accepted", with_text: bool = True
 ) -> Iterator[CurrentDocument]:
-    """Every document with the spans that stand for it, in id order, a page at a time.
-
-    status "any" yields every document; otherwise only those with an annotation in it.
-    """
+    """Every document in `status` with the spans that stand for it, in id order, a page at
+    a time ("any": every document)."""
     last_id = 0
     columns = [Document.id, Document.content_hash, Document.meta]
     if with_text:
@@ -211,35 +209,43 @@ def current_documents(
             return
         last_id = docs[-1].id
         chosen = _choose_annotations([d.id for d in docs], status)
-        spans = _spans_of([ann[0] for ann in chosen.values()])
+        spans = _spans_of([c.annotation_id for c in chosen.values()])
         for doc in docs:
             if doc.id not in chosen:
                 continue
-            ann_id, annotator, ann_status = chosen[doc.id]
+            choice = chosen[doc.id]
             yield CurrentDocument(
                 id=doc.id, text=doc.text if with_text else "", content_hash=doc.content_hash,
-                meta=json.loads(doc.meta), status=ann_status, annotator=annotator,
-                spans=tuple(spans.get(ann_id, ())),
+                meta=json.loads(doc.meta), status=choice.status, annotator=choice.annotator,
+                spans=tuple(spans.get(choice.annotation_id, ())),
             )
 
 
-def _choose_annotations(doc_ids: list[int], status: str) -> dict[int, tuple]:
+class _Chosen(NamedTuple):
+    annotation_id: int | None  # None: a document with no annotation at all
+    annotator: str | None
+    status: str
+
+
+_UNANNOTATED = _Chosen(None, None, "pending")
+
+
+def _choose_annotations(doc_ids: list[int], status: str) -> dict[int, _Chosen]:
     rows = (Annotation.select(Annotation.id, Annotation.document, Annotation.annotator,
                               Annotation.status)
             .where(Annotation.document.in_(doc_ids))
             .order_by(Annotation.updated, Annotation.id).tuples())
-    latest_person: dict[int, tuple] = {}
-    latest_in_status: dict[int, tuple] = {}
-    model: dict[int, tuple] = {}
+    latest_person: dict[int, _Chosen] = {}
+    latest_in_status: dict[int, _Chosen] = {}
+    model: dict[int, _Chosen] = {}
     for ann_id, doc_id, annotator, ann_status in rows:  # oldest first: later rows win
         if annotator is None:
-            model[doc_id] = (ann_id, None, "pending")
+            model[doc_id] = _Chosen(ann_id, None, "pending")
             continue
-        latest_person[doc_id] = (ann_id, annotator, ann_status)
+        latest_person[doc_id] = _Chosen(ann_id, annotator, ann_status)
         if ann_status == status:
-            latest_in_status[doc_id] = (ann_id, annotator, ann_status)
-    unannotated = {d: model.get(d, (None, None, "pending"))
-                   for d in doc_ids if d not in latest_person}
+            latest_in_status[doc_id] = latest_person[doc_id]
+    unannotated = {d: model.get(d, _UNANNOTATED) for d in doc_ids if d not in latest_person}
     if status == "any":
         return {**latest_person, **unannotated}
     if status == "pending":

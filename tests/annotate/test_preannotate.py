@@ -101,6 +101,7 @@ def test_a_bad_patterns_line_is_named(tmp_path):
         read_patterns(patterns)
 
 
-def test_an_unknown_model_is_reported():
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_unknown_model_is_reported(processes):
     with pytest.raises(PipelineError, match="cannot load spaCy pipeline 'no_such_model'"):
-        load_pipeline(PipelineSpec("no_such_model"))
+        list(predict(PipelineSpec("no_such_model"), [(1, "Lyon")], processes=processes))
