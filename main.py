@@ -58,6 +58,10 @@ def reported_errors() -> Iterator[None]:
     except (InputError, StoreError, PipelineError, LabelSetError, jobs.JobError) as error:
         typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
+    except OSError as error:  # unreadable input, a full disk, a folder where a file goes
+        name = f"{error.filename}: " if error.filename else ""
+        typer.secho(f"error: {name}{error.strerror or error}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.secho("stopped: what was saved before stays saved", err=True)
         raise typer.Exit(130) from None
@@ -98,12 +102,11 @@ def import_documents(
     unless every file reads cleanly."""
     with reported_errors():
         label_set = load_label_set(labels)
+        with progress_bar(None, "file") as bar:
+            documents = jobs.read_inputs(paths, format.value, bar.update)
         open_database(db)
-        target = queries.ensure_dataset(dataset, label_set, mode)
-        with progress_bar(len(paths), "file") as bar:
-            summary = jobs.import_paths(target, paths, format.value, bar.update)
-    result = summary.result
-    typer.echo(f"{dataset}: {result.added} documents added from {summary.files} files"
+        result = jobs.store_documents(dataset, label_set, mode, documents)
+    typer.echo(f"{dataset}: {result.added} documents added"
                + (f", {result.duplicates} already there and skipped" if result.duplicates else ""))
 
 
@@ -142,7 +145,8 @@ def preannotate(
 @app.command()
 def export(
     out: Annotated[Path, typer.Argument(help="Output file, or folder with --split")],
-    format: Annotated[ExportFormat, typer.Option(help="Output format")] = ExportFormat.spacy,
+    format: Annotated[Optional[ExportFormat], typer.Option(
+        help="Output format [default: from OUT's suffix, else spacy]", show_default=False)] = None,
     status: Annotated[Status, typer.Option(help="Documents to export")] = Status.accepted,
     split: Annotated[Optional[float], typer.Option(
         min=0.0, max=1.0, help="Fraction for a dev set: writes OUT/train and OUT/dev")] = None,
@@ -154,10 +158,12 @@ def export(
     with reported_errors():
         if split is not None and not 0 < split < 1:
             raise jobs.JobError("--split takes a fraction between 0 and 1, such as 0.2")
+        chosen = format or (ExportFormat.jsonl if out.suffix.lower() == ".jsonl"
+                            else ExportFormat.spacy)
         open_database(db)
         target = existing_dataset(dataset)
         with progress_bar(None, "doc") as bar:
-            reports = jobs.export_dataset(target, out, format.value, status.value, split, seed,
+            reports = jobs.export_dataset(target, out, chosen.value, status.value, split, seed,
                                           spans_key, bar.update)
     for path, report in reports.items():
         typer.echo(f"wrote {report.documents} documents with {report.spans} spans to {path}")
@@ -165,7 +171,7 @@ def export(
             typer.echo(f"  {report.overlapping_documents} documents have overlapping spans: "
                        f"written to doc.spans[{spans_key!r}] only, not doc.ents")
         if report.misaligned:
-            where = "kept with character offsets only" if format is ExportFormat.jsonl \
+            where = "kept with character offsets only" if chosen is ExportFormat.jsonl \
                 else "not in the file"
             typer.secho(f"  {len(report.misaligned)} spans do not start and end on token "
                         f"boundaries ({where}):", fg=typer.colors.YELLOW)

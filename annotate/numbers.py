@@ -7,10 +7,10 @@ with its approximation ("well over 7,500"), currency and unit, not the counted n
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from functools import lru_cache
+from typing import NamedTuple, Sequence
 
-import numpy
-from spacy.attrs import LIKE_NUM, LOWER, PREFIX
+from spacy.attrs import IDX, IS_ALPHA, LENGTH, LIKE_NUM, LOWER, PREFIX
 from spacy.strings import hash_string
 
 from text_to_num import alpha2digit, text2num
@@ -78,48 +78,45 @@ class _Token(NamedTuple):
     end: int
 
 
-def _token(token) -> _Token:
-    lower, text = token.lower_, token.text
-    ordinal = lower in ORDINAL_WORDS or bool(DIGIT_ORDINAL.match(text))
-    core = (token.like_num or lower in VAGUE or ordinal
-            or bool(DIGITS_WITH_SCALE.match(text)))
-    return _Token(lower, token.is_alpha, core, ordinal, token.idx, token.idx + len(text))
+# Read for all tokens in one call; the scanner looks at candidates and their neighbours only.
+_ATTRS = [LIKE_NUM, LOWER, PREFIX, IS_ALPHA, IDX, LENGTH]
+# spaCy's string hashes are the same in every vocab, so these are computed once.
+_CANDIDATE_WORDS = frozenset(hash_string(w) for w in VAGUE | set(ORDINAL_WORDS))
+_DIGITS = frozenset(hash_string(str(d)) for d in range(10))
 
 
 class _Tokens:
-    """A Doc's tokens as _Token records, made on first use: most tokens are never looked at."""
+    """A Doc's tokens as _Token records, made on first use from spaCy's attribute array:
+    no spaCy Token objects, and most tokens are never looked at."""
 
-    def __init__(self, doc):
-        self.doc = doc
+    def __init__(self, doc, text: str):
+        self.rows = doc.to_array(_ATTRS)
+        self.strings = doc.vocab.strings
+        self.text = text
         self.cache: dict[int, _Token] = {}
 
     def __len__(self) -> int:
-        return len(self.doc)
+        return len(self.rows)
 
     def __getitem__(self, i: int) -> _Token:
         if i not in self.cache:
-            self.cache[i] = _token(self.doc[i])
+            like_num, lower, _, alpha, start, length = self.rows[i].tolist()
+            lower, text = self.strings[lower], self.text[start : start + length]
+            ordinal = lower in ORDINAL_WORDS or bool(DIGIT_ORDINAL.match(text))
+            core = (bool(like_num) or lower in VAGUE or ordinal
+                    or bool(DIGITS_WITH_SCALE.match(text)))
+            self.cache[i] = _Token(lower, bool(alpha), core, ordinal, start, start + length)
         return self.cache[i]
 
     def lowers(self, start: int, end: int) -> tuple[str, ...]:
         return tuple(self[i].lower for i in range(max(start, 0), min(end, len(self))))
 
-
-# spaCy's string hashes are the same in every vocab, so these are computed once.
-_CANDIDATE_WORDS = numpy.array([hash_string(w) for w in VAGUE | set(ORDINAL_WORDS)],
-                               dtype=numpy.uint64)
-_DIGITS = numpy.array([hash_string(str(d)) for d in range(10)], dtype=numpy.uint64)
-
-
-def _candidates(doc) -> list[int]:
-    """Indices of tokens that may begin a number, found in spaCy's arrays without a Python
-    loop over every token."""
-    if len(doc) == 0:
-        return []
-    rows = doc.to_array([LIKE_NUM, LOWER, PREFIX])
-    wanted = ((rows[:, 0] != 0) | numpy.isin(rows[:, 1], _CANDIDATE_WORDS)
-              | numpy.isin(rows[:, 2], _DIGITS))
-    return numpy.flatnonzero(wanted).tolist()
+    def candidates(self) -> list[int]:
+        """Tokens that may begin a number: like_num, a vague or ordinal word, or a digit."""
+        # Sets over lists, not numpy.isin: its fixed cost dwarfs a document's few hundred rows.
+        columns = self.rows[:, :3].T.tolist()
+        return [i for i, (like_num, lower, prefix) in enumerate(zip(*columns))
+                if like_num or lower in _CANDIDATE_WORDS or prefix in _DIGITS]
 
 
 def _extend(tokens: _Tokens, start: int) -> int:
@@ -171,13 +168,22 @@ def _prefix(tokens: _Tokens, start: int) -> tuple[int, bool]:
     return start, money
 
 
-def find_numbers(doc) -> list[tuple[int, int, str]]:
-    """Character spans (start, end, label) of every numeric expression in a Doc."""
-    tokens = _Tokens(doc)
+def find_numbers(
+    doc, text: str | None = None, taken: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
+    """Character spans (start, end, label) of every numeric expression in a Doc.
+
+    `text` is doc.text, when the caller has it: spaCy rebuilds that string on every access.
+    No number starts inside a `taken` token range (start, end): the caller keeps what is there.
+    """
+    if len(doc) == 0:
+        return []
+    tokens = _Tokens(doc, doc.text if text is None else text)
     found = []
+    taken_tokens = {i for start, end in taken for i in range(start, end)}
     next_free = 0  # tokens before this belong to a number already found
-    for i in _candidates(doc):
-        if i < next_free or not tokens[i].core:
+    for i in tokens.candidates():
+        if i < next_free or i in taken_tokens or not tokens[i].core:
             continue
         core_end = _extend(tokens, i)
         ordinal = tokens[core_end - 1].ordinal
@@ -196,6 +202,7 @@ _IGNORED = (
 )
 
 
+@lru_cache(maxsize=65536)  # news repeats its numbers: "two", "21", "$1 million"
 def parse_value(text: str) -> float | None:
     """The number a numeric expression states, or None where it states none exactly.
 

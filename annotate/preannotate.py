@@ -102,10 +102,14 @@ def read_patterns(path: Path) -> list[dict]:
 def spans_of(doc, model_source: str) -> list[Span]:
     patterns = [Span(s.start_char, s.end_char, s.label_, PATTERNS_SOURCE)
                 for s in doc.spans.get(PATTERNS_KEY, [])]
-    model = [Span(e.start_char, e.end_char, e.label_, model_source)
-             for e in doc.ents] if model_source else []
-    numbers = [Span(start, end, label, NUMBERS_SOURCE) for start, end, label in find_numbers(doc)]
-    return merge_layers(doc.text, patterns, model, numbers)
+    entities = doc.ents if model_source else ()
+    model = [Span(e.start_char, e.end_char, e.label_, model_source) for e in entities]
+    # A number inside "March 14" or "6 p.m." would lose to the entity: not worth finding.
+    kept = [(e.start, e.end) for e in entities if e.label_ not in NUMERIC_LABELS]
+    text = doc.text
+    numbers = [Span(start, end, label, NUMBERS_SOURCE)
+               for start, end, label in find_numbers(doc, text, kept)]
+    return merge_layers(text, patterns, model, numbers)
 
 
 def merge_layers(

@@ -1,8 +1,8 @@
 """Batch work that reads files or runs the pipeline and writes the store, or the reverse.
 
 The command line and the window both call these. `progress(n)` is told how many items were
-just done; raising from it (a cancel) leaves the store consistent: imports write nothing
-until every file has been read and checked, pre-annotation commits a batch at a time.
+just done; raising from it (a cancel) leaves the store consistent: an import reads and checks
+every file before it writes, pre-annotation commits a batch at a time.
 """
 from __future__ import annotations
 
@@ -19,8 +19,12 @@ from annotate.formats import WRITERS, input_files, read_file
 from annotate.formats.docbin import DEFAULT_SPANS_KEY
 from annotate.preannotate import PipelineSpec, predict
 from annotate.split import dev_set
+from annotate.labels import LabelRecord
+from annotate.spans import Mode
+from store.models import database
 from store.queries import (
-    add_documents, count_documents, current_documents, save_predictions, texts_to_predict,
+    add_documents, count_documents, current_documents, ensure_dataset, save_predictions,
+    texts_to_predict,
 )
 from store.records import DatasetRecord, ImportResult
 
@@ -35,23 +39,27 @@ class JobError(Exception):
     """The job cannot run as asked; nothing was written."""
 
 
-@dataclass(frozen=True)
-class ImportSummary:
-    files: int
-    result: ImportResult
-
-
-def import_paths(
-    dataset: DatasetRecord, paths: Sequence[Path], fmt: str = "auto",
-    progress: Progress = _no_progress,
-) -> ImportSummary:
-    """Reads and checks every file first, then stores them all in one transaction."""
-    files = input_files(list(paths), fmt)
+def read_inputs(
+    paths: Sequence[Path], fmt: str = "auto", progress: Progress = _no_progress
+) -> list[TextDocument]:
+    """Every document of every file, each checked; InputError on the first fault. Call it
+    before opening the store, so that bad input leaves no trace there."""
     documents: list[TextDocument] = []
-    for path, file_format in files:
+    for path, file_format in input_files(list(paths), fmt):
         documents += read_file(path, file_format)
         progress(1)
-    return ImportSummary(files=len(files), result=add_documents(dataset.id, documents))
+    return documents
+
+
+def store_documents(
+    dataset_name: str, labels: Sequence[LabelRecord], mode: Mode,
+    documents: Sequence[TextDocument],
+) -> ImportResult:
+    """Adds documents to the dataset (created with these labels if new), all in one
+    transaction."""
+    with database.atomic():
+        dataset = ensure_dataset(dataset_name, labels, mode)
+        return add_documents(dataset.id, documents)
 
 
 @dataclass
@@ -105,6 +113,11 @@ def export_dataset(
 ) -> dict[Path, ExportReport]:
     """Writes the documents in `status` to `out`, or with a dev fraction to the folder `out`
     as train and dev files. Files appear whole or not at all."""
+    if dev_fraction is None and out.is_dir():
+        raise JobError(f"{out} is a folder: name a file, or add --split to write train and "
+                       "dev files into the folder")
+    if dev_fraction is not None and out.exists() and not out.is_dir():
+        raise JobError(f"{out} is a file: --split writes train and dev files into a folder")
     writer, suffix = WRITERS[fmt]
     if fmt == "spacy":
         writer = partial(writer, spans_key=spans_key)

@@ -183,3 +183,29 @@ def test_a_broken_label_set_is_refused(cli, tmp_path, db_path):
     assert result.exit_code == 1
     assert "labels.json: two labels share a key" in result.output
     assert not db_path.exists()
+
+
+def test_export_format_follows_the_file_name(cli, tmp_path):
+    cli("import", SAMPLES / "02-budget-vote.txt")
+    assert cli("export", tmp_path / "tasks.jsonl", "--status", "any").exit_code == 0
+    [task] = [json.loads(l) for l in (tmp_path / "tasks.jsonl").read_text().splitlines()]
+    assert task["text"].startswith("Parliament passes budget")
+
+
+def test_export_refuses_a_folder_for_a_file_and_a_file_for_a_split(cli, tmp_path):
+    cli("import", SAMPLES / "02-budget-vote.txt")
+    (tmp_path / "existing").mkdir()
+    result = cli("export", tmp_path / "existing", "--status", "any")
+    assert result.exit_code == 1 and "is a folder: name a file" in result.output
+    (tmp_path / "taken.spacy").write_text("keep me")
+    result = cli("export", tmp_path / "taken.spacy", "--status", "any", "--split", "0.5")
+    assert result.exit_code == 1 and "is a file: --split writes" in result.output
+    assert (tmp_path / "taken.spacy").read_text() == "keep me"
+
+
+def test_a_failed_first_import_leaves_no_database_behind(cli, db_path, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Lyon"}\n{"txt": "typo"}\n')
+    result = cli("import", SAMPLES / "01-harbour-flood.txt", bad, "--dataset", "fresh")
+    assert result.exit_code == 1 and 'bad.jsonl:2: needs a "text" string' in result.output
+    assert not db_path.exists()

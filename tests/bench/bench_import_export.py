@@ -23,14 +23,20 @@ sys.path.insert(0, str(ROOT))
 
 
 def _phase(name: str, folder: str, queue) -> None:
+    """Runs one phase in this fresh process and reports (seconds, peak MiB)."""
     sys.path.insert(0, str(ROOT))
     from annotate.labels import load_label_set
     from annotate.preannotate import PipelineSpec
+    from annotate.spans import Mode
     from store import jobs
     from store.db import open_database
-    from store.queries import ensure_dataset
+    from store.queries import find_dataset
 
     work = Path(folder)
+    database = work / ("jsonl.db" if "jsonl" in name else "txt.db")
+    if name in ("numbers layer (to have spans)", "export spacy", "export jsonl"):
+        open_database(database)
+        dataset = find_dataset("bench")
     start = time.perf_counter()
     if name == "baseline: read + hash files":
         import hashlib
@@ -43,20 +49,16 @@ def _phase(name: str, folder: str, queue) -> None:
         for line in (work / "articles.jsonl").open(encoding="utf-8"):
             out.add(make_doc(json.loads(line)["text"]))
         out.to_disk(work / "baseline.spacy")
-    else:
-        open_database(work / ("jsonl.db" if "jsonl" in name else "txt.db"))
-        dataset = ensure_dataset("bench", load_label_set())
-        if name == "import txt folder":
-            jobs.import_paths(dataset, [work / "txt"])
-        elif name == "import jsonl":
-            jobs.import_paths(dataset, [work / "articles.jsonl"])
-        elif name == "numbers layer (to have spans)":
-            start = time.perf_counter()
-            jobs.preannotate_dataset(dataset, PipelineSpec(None))
-        elif name == "export spacy":
-            jobs.export_dataset(dataset, work / "out.spacy", "spacy", "any")
-        elif name == "export jsonl":
-            jobs.export_dataset(dataset, work / "out.jsonl", "jsonl", "any")
+    elif name.startswith("import"):
+        documents = jobs.read_inputs([work / ("articles.jsonl" if "jsonl" in name else "txt")])
+        open_database(database)
+        jobs.store_documents("bench", load_label_set(), Mode.ENTITIES, documents)
+    elif name == "numbers layer (to have spans)":
+        jobs.preannotate_dataset(dataset, PipelineSpec(None))
+    elif name == "export spacy":
+        jobs.export_dataset(dataset, work / "out.spacy", "spacy", "any")
+    elif name == "export jsonl":
+        jobs.export_dataset(dataset, work / "out.jsonl", "jsonl", "any")
     seconds = time.perf_counter() - start
     queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
