@@ -81,8 +81,9 @@ def progress_bar(total: int | None, unit: str) -> tqdm:
 
 
 @app.callback(invoke_without_command=True)
-def window(ctx: typer.Context, db: DbOption = None, dataset: DatasetOption = "default") -> None:
-    """Opens the annotation window on --db and --dataset when no command is given."""
+def window(ctx: typer.Context) -> None:
+    """Kept for the annotation window. It takes no options yet: a --db given here would
+    silently not reach the command after it."""
     if ctx.invoked_subcommand is None:
         typer.echo("The annotation window comes with the next release; until then the "
                    "batch commands below do the work.\n")

@@ -7,6 +7,9 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
+from typer.testing import CliRunner
+
+import main
 from annotate.spans import Span
 from store.db import close_database, open_database
 from store.models import Document
@@ -155,8 +158,8 @@ def test_html_looking_text_is_stored_as_plain_text(cli, db_path, tmp_path):
     assert "<img src=x onerror=alert(1)>" in task["text"]
 
 
-def test_no_command_announces_the_window_and_lists_commands(cli):
-    result = cli()
+def test_no_command_announces_the_window_and_lists_commands():
+    result = CliRunner().invoke(main.app, [])
     assert result.exit_code == 0
     for command in ("import", "preannotate", "export", "stats"):
         assert command in result.output
@@ -208,4 +211,10 @@ def test_a_failed_first_import_leaves_no_database_behind(cli, db_path, tmp_path)
     bad.write_text('{"text": "Lyon"}\n{"txt": "typo"}\n')
     result = cli("import", SAMPLES / "01-harbour-flood.txt", bad, "--dataset", "fresh")
     assert result.exit_code == 1 and 'bad.jsonl:2: needs a "text" string' in result.output
+    assert not db_path.exists()
+
+
+def test_options_before_the_command_are_refused_not_ignored(db_path):
+    result = CliRunner().invoke(main.app, ["--db", str(db_path), "stats"])
+    assert result.exit_code == 2 and "No such option" in result.output
     assert not db_path.exists()

@@ -86,10 +86,12 @@ def main() -> None:
         "goldspan preannotate, 2 processes": lambda: time_ours(model, texts, 2, args.batch_size),
     }
     time_bare(entity_only, texts[:50], args.batch_size)  # warm up the file cache
-    # Interleaved, best of each: a busy neighbour on the machine only ever adds time.
+    # Interleaved, in alternating order, best of each: a busy neighbour on the machine only
+    # ever adds time, and no variant always runs right after the same other one.
     times: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(args.repeats):
-        for name, run in variants.items():
+    for repeat in range(args.repeats):
+        order = list(variants.items())
+        for name, run in order if repeat % 2 == 0 else reversed(order):
             times[name].append(run())
     runs = {"bare nlp.pipe, all components": time_bare(full, texts, args.batch_size)}
     runs.update({name: min(values) for name, values in times.items()})
