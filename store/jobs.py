@@ -120,8 +120,10 @@ def export_dataset(
         raise JobError(f"{out} is a file: --split writes train and dev files into a folder")
     writer, suffix = WRITERS[fmt]
     if fmt == "spacy":
-        writer = partial(writer, spans_key=spans_key)
-    hashes = [d.content_hash for d in current_documents(dataset.id, status, with_text=False)]
+        writer = partial(writer, spans_key=spans_key,
+                         every_doc_in_spans=dataset.mode is Mode.SPANS)
+    hashes = [d.content_hash for d in
+              current_documents(dataset.id, status, with_text=False, with_spans=False)]
     if not hashes:
         hint = "" if status == "any" else "; --status any exports every document"
         raise JobError(f"no document of dataset {dataset.name!r} has status {status}{hint}")

