@@ -6,7 +6,7 @@ from contextlib import closing
 from pathlib import Path
 
 import platformdirs
-from peewee import Database, DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, ImproperlyConfigured, SqliteDatabase
 from playhouse.db_url import connect
 
 from store.models import MODELS, database
@@ -45,9 +45,9 @@ def open_database(target: str | Path | None = None) -> Database:
     try:
         db.connect(reuse_if_open=True)
         _ensure_schema(db, name, _read_version(db), set(db.get_tables()))
-    except DatabaseError as error:
+    except (DatabaseError, ImproperlyConfigured) as error:  # unreachable server, no driver
         db.close()
-        raise StoreError(f"{name}: not a database Goldspan can open ({error})") from error
+        raise StoreError(f"{name}: cannot open this database ({error})") from error
     except StoreError:
         db.close()
         raise
@@ -77,7 +77,10 @@ def _inspect_file(path: Path, name: str) -> None:
 
 def _connect(name: str) -> Database:
     if "://" in name:
-        return connect(name)
+        try:
+            return connect(name)
+        except RuntimeError as error:  # a scheme playhouse.db_url does not know
+            raise StoreError(f"{name}: cannot open this database ({error})") from error
     path = Path(name).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)

@@ -71,3 +71,12 @@ def test_a_database_url_opens_the_same_models(tmp_path):
     finally:
         close_database()
     assert (tmp_path / "by-url.db").exists()
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("mongo://localhost/goldspan", "Unrecognized or unsupported scheme"),
+    ("postgresql://localhost/goldspan", "driver not found"),
+])
+def test_a_url_that_cannot_be_opened_is_explained(url, reason):
+    with pytest.raises(StoreError, match=f"{url}: cannot open this database .*{reason}"):
+        open_database(url)
