@@ -38,9 +38,3 @@ class ExportReport:
     spans: int = 0
     misaligned: list[Misaligned] = field(default_factory=list)
     overlapping_documents: int = 0  # written to doc.spans only, not doc.ents
-
-    def add(self, other: "ExportReport") -> None:
-        self.documents += other.documents
-        self.spans += other.spans
-        self.misaligned += other.misaligned
-        self.overlapping_documents += other.overlapping_documents

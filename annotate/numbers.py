@@ -241,6 +241,8 @@ def _parse_digits(token: str) -> float | None:
 def _parse_words(phrase: str) -> float | None:
     if phrase in ORDINAL_WORDS:
         return float(ORDINAL_WORDS[phrase])
+    if phrase == "dozen":  # "a dozen"; text2num does not read it
+        return 12.0
     try:
         return float(text2num(phrase, "en"))
     except ValueError:

@@ -49,14 +49,6 @@ def overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def check_bounds(span: Span, text_length: int) -> None:
-    if not 0 <= span.start < span.end <= text_length:
-        raise SpanError(
-            f"span {span.start}-{span.end} ({span.label}) is outside the text "
-            f"(length {text_length}) or empty"
-        )
-
-
 def find_overlaps(spans: Iterable[Span], candidate: Span) -> list[Span]:
     return [s for s in spans if overlaps(s, candidate)]
 
@@ -136,7 +128,3 @@ class Tokens:
         if first >= len(self.starts) or last < first:
             return None
         return self.starts[first], self.ends[last]
-
-    def token_index(self, start: int, end: int) -> tuple[int, int]:
-        """Indices of the first and last token (inclusive) of an aligned range."""
-        return bisect_left(self.starts, start), bisect_left(self.ends, end)

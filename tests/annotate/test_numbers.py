@@ -36,7 +36,7 @@ def test_every_numeric_expression_is_found(text, expected):
     ("7,500", 7500), ("well over 7,500", 7500), ("eight", 8), ("$3.2 billion", 3.2e9),
     ("1.5 million", 1.5e6), ("12%", 12), ("seven thousand five hundred", 7500),
     ("two hundred and fifty", 250), ("21st", 21), ("second", 2), ("twenty-first", 21),
-    ("£3.5bn", 3.5e9), ("30 km", 30),
+    ("£3.5bn", 3.5e9), ("30 km", 30), ("a dozen", 12),
     ("tens of thousands", None), ("hundreds", None), ("mid-2011", None), ("7,5", None),
     ("Lyon", None),
 ])

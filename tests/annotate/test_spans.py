@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from annotate.spans import (
-    Mode, OverlapError, Span, SpanError, Tokens, add, has_overlaps, relabel, remove, resize,
+    Mode, OverlapError, Span, SpanError, add, has_overlaps, relabel, remove, resize,
 )
 from annotate.tokenizer import tokens_of
 
@@ -71,8 +71,3 @@ def test_snapped_ranges_are_aligned_and_cover_the_selection(data):
     else:
         assert tokens.is_aligned(*snapped)
         assert snapped == (touched[0][0], touched[-1][1])  # every touched token, no more
-
-
-def test_token_index_is_inclusive_like_prodigy():
-    tokens = Tokens([(0, 4), (5, 9), (10, 15)])
-    assert tokens.token_index(5, 15) == (1, 2)
