@@ -17,10 +17,10 @@ from typing import Callable, Iterable, Iterator, Sequence
 from annotate.document import ExportReport, TextDocument
 from annotate.formats import WRITERS, input_files, read_file
 from annotate.formats.docbin import DEFAULT_SPANS_KEY
-from annotate.preannotate import PipelineSpec, predict
-from annotate.split import dev_set
 from annotate.labels import LabelRecord
+from annotate.preannotate import PipelineSpec, predict
 from annotate.spans import Mode
+from annotate.split import dev_set
 from store.models import database
 from store.queries import (
     add_documents, count_documents, current_documents, ensure_dataset, save_predictions,
