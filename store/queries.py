@@ -139,14 +139,14 @@ def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
         if doc_id not in annotation_of:
             annotation_of[doc_id] = Annotation.insert(
                 document=doc_id, annotator=None, created=now, updated=now).execute()
-    _insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results for span in spans])
+    insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results for span in spans])
 
 
 _SPAN_FIELDS = (SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.source,
                 SpanRow.value)
 
 
-def _insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
+def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
     """executemany, not insert_many: peewee builds a node per value, which cost more than
     spaCy's NER in the pre-annotation benchmark."""
     if not rows:
@@ -177,7 +177,7 @@ def save_annotation(
             SpanRow.delete().where(SpanRow.annotation == annotation).execute()
         Annotation.update(status=status, updated=utc_now()).where(
             Annotation.id == annotation.id).execute()
-        _insert_spans([(annotation.id, span) for span in spans])
+        insert_spans([(annotation.id, span) for span in spans])
 
 
 def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:

@@ -40,3 +40,25 @@ class DatasetStats:
     predicted: int
     by_status: dict[str, int]
     by_label: dict[str, int]
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    """One annotator's annotation of a document, as the window shows it."""
+
+    document_id: int
+    text: str
+    annotator: str
+    status: str
+    spans: tuple[Span, ...]
+    predictions: tuple[Span, ...]  # the model's, for comparing
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A line of the document list."""
+
+    id: int
+    title: str
+    status: str
+    span_count: int
