@@ -1,0 +1,47 @@
+"""Real mouse and key events on the article view; the store is checked after each."""
+from PySide6.QtCore import Qt
+
+from annotate.spans import Span
+from store.queries import spans_for
+from tests.ui.conftest import TEXT, drag, point_of
+
+
+def test_dragging_across_words_stores_a_snapped_span(qtbot, editing, article):
+    session, view, editor = editing
+    editor.active_label = "EVENT"
+    start = TEXT.index("marched") + 2  # from inside "marched"
+    drag(qtbot, view, start, start + 3)
+    stored = spans_for(article, "ana")
+    assert Span(23, 30, "EVENT") in stored  # the whole word
+    assert session.selected == Span(23, 30, "EVENT")
+
+
+def test_a_drawn_span_over_an_entity_is_refused_with_a_message(qtbot, editing, article):
+    session, view, editor = editing
+    with qtbot.waitSignal(editor.message) as refused:
+        drag(qtbot, view, TEXT.index("people"), TEXT.index("Lyon") + 4)
+    assert "overlaps PERSON 34-38" in refused.args[0]
+    assert len(spans_for(article, "ana")) == 3
+
+
+def test_click_selects_and_undo_redo_reach_the_store(qtbot, editing, article):
+    session, view, editor = editing
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=point_of(view, TEXT.index("Lyon") + 1))
+    assert session.selected == Span(34, 38, "PERSON")
+    editor.choose_label("GPE")
+    assert Span(34, 38, "GPE") in spans_for(article, "ana")
+    editor.delete_selected()
+    assert all(s.start != 34 for s in spans_for(article, "ana"))
+    editor.undo_stack.undo()
+    assert Span(34, 38, "GPE") in spans_for(article, "ana")
+    editor.undo_stack.undo()
+    assert Span(34, 38, "PERSON") in spans_for(article, "ana")
+    editor.undo_stack.redo()
+    assert Span(34, 38, "GPE") in spans_for(article, "ana")
+
+
+def test_html_looking_text_shows_literally(editing):
+    session, view, editor = editing
+    assert view.toPlainText() == TEXT
+    assert "<b>21</b>" in view.document().findBlockByNumber(1).text()

@@ -1,0 +1,102 @@
+"""The document an annotator has open: its spans in memory, every change stored at once.
+
+Views never change spans themselves: they ask for an edit (through an undo command) and
+redraw when `changed` fires. Edits name their document, so an undo after moving on to the
+next document still reaches the right one.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal
+
+from annotate import spans as span_ops
+from annotate.numbers import NUMERIC_LABELS, parse_value
+from annotate.spans import Mode, Span, Tokens
+from annotate.tokenizer import tokens_of
+from store import editing
+from store.records import AnnotationRecord, DatasetRecord
+
+
+class AnnotationSession(QObject):
+    changed = Signal()  # spans, selection, status or document: views redraw from this alone
+
+    def __init__(self, dataset: DatasetRecord, annotator: str):
+        super().__init__()
+        self.dataset = dataset
+        self.annotator = annotator
+        self.document_id: int | None = None
+        self.text = ""
+        self.status = "pending"
+        self.spans: list[Span] = []
+        self.predictions: tuple[Span, ...] = ()
+        self.selected: Span | None = None
+        self.tokens = Tokens([])
+
+    # Reading
+
+    def open(self, document_id: int) -> None:
+        record: AnnotationRecord = editing.open_annotation(document_id, self.annotator)
+        self.document_id, self.text, self.status = document_id, record.text, record.status
+        self.spans, self.predictions = list(record.spans), record.predictions
+        self.tokens = tokens_of(record.text)
+        self.selected = None
+        self.changed.emit()
+
+    def span_at(self, offset: int) -> Span | None:
+        """The innermost span covering the character at offset."""
+        covering = [s for s in self.spans if s.start <= offset < s.end]
+        return min(covering, key=lambda s: s.end - s.start, default=None)
+
+    def select(self, span: Span | None) -> None:
+        self.selected = span
+        self.changed.emit()
+
+    def new_span(self, start: int, end: int, label: str) -> Span:
+        """A span as an annotator draws it, with its value read where it is a number."""
+        value = parse_value(self.text[start:end]) if label in NUMERIC_LABELS else None
+        return Span(start, end, label, self.annotator, value)
+
+    def check_add(self, span: Span) -> None:
+        """Raises SpanError (an OverlapError in entity mode) if the span cannot be added."""
+        span_ops.add(self.spans, span, self.dataset.mode)
+
+    def check_replace(self, old: Span, new: Span) -> None:
+        span_ops.add(span_ops.remove(self.spans, old), new, self.dataset.mode)
+
+    # Writing: each stores first, then changes memory, then tells the views
+
+    def add(self, document_id: int, span: Span) -> None:
+        editing.add_span(document_id, self.annotator, span)
+        if document_id == self.document_id:
+            self.spans = span_ops.add(self.spans, span, Mode.SPANS)
+            self.selected = span
+            self.changed.emit()
+
+    def remove(self, document_id: int, span: Span) -> None:
+        editing.remove_span(document_id, self.annotator, span)
+        if document_id == self.document_id:
+            self.spans = span_ops.remove(self.spans, span)
+            self.selected = None if self.selected == span else self.selected
+            self.changed.emit()
+
+    def replace(self, document_id: int, old: Span, new: Span) -> None:
+        editing.replace_span(document_id, self.annotator, old, new)
+        if document_id == self.document_id:
+            self.spans = span_ops.add(span_ops.remove(self.spans, old), new, Mode.SPANS)
+            self.selected = new
+            self.changed.emit()
+
+    def set_status(self, document_id: int, status: str) -> None:
+        editing.set_status(document_id, self.annotator, status)
+        if document_id == self.document_id:
+            self.status = status
+            self.changed.emit()
+
+    def relabelled(self, span: Span, label: str) -> Span:
+        value = parse_value(span.text(self.text)) if label in NUMERIC_LABELS else None
+        return replace(span, label=label, source=self.annotator, value=value)
+
+    def resized(self, span: Span, start: int, end: int) -> Span:
+        value = parse_value(self.text[start:end]) if span.label in NUMERIC_LABELS else None
+        return replace(span, start=start, end=end, source=self.annotator, value=value)
