@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -81,13 +82,18 @@ def progress_bar(total: int | None, unit: str) -> tqdm:
 
 
 @app.callback(invoke_without_command=True)
-def window(ctx: typer.Context) -> None:
-    """Kept for the annotation window. It takes no options yet: a --db given here would
-    silently not reach the command after it."""
-    if ctx.invoked_subcommand is None:
-        typer.echo("The annotation window comes with the next release; until then the "
-                   "batch commands below do the work.\n")
-        typer.echo(ctx.get_help())
+def window(ctx: typer.Context, db: DbOption = None, dataset: DatasetOption = "default") -> None:
+    """Opens the annotation window on --db and --dataset when no command is given."""
+    if ctx.invoked_subcommand is not None:
+        # `main.py --db X export ...`: the command reads these variables for its own options
+        # (click parses them after this runs), so options before it are not silently lost.
+        if db is not None:
+            os.environ["GOLDSPAN_DB"] = db
+        if ctx.get_parameter_source("dataset").name != "DEFAULT":
+            os.environ["GOLDSPAN_DATASET"] = dataset
+        return
+    from ui.app import run  # Qt loads only for the window, not for batch commands
+    raise typer.Exit(run(db, dataset))
 
 
 @app.command("import")

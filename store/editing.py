@@ -5,12 +5,12 @@ with ten thousand. The annotation is created on first open, seeded from the mode
 """
 from __future__ import annotations
 
-from peewee import DoesNotExist
+from peewee import JOIN, DoesNotExist, fn
 
 from annotate.spans import Span
 from store.models import STATUSES, Annotation, Document, Span as SpanRow, database, utc_now
 from store.queries import insert_spans, spans_for
-from store.records import AnnotationRecord
+from store.records import AnnotationRecord, DocumentRow
 
 
 class EditError(Exception):
@@ -31,6 +31,12 @@ def open_annotation(document_id: int, annotator: str) -> AnnotationRecord:
         status=annotation.status, spans=tuple(spans_for(document_id, annotator)),
         predictions=tuple(predictions),
     )
+
+
+def has_predictions(document_id: int) -> bool:
+    """Whether pre-annotation has run on the document (its spans may still be none)."""
+    return Annotation.select().where((Annotation.document == document_id)
+                                     & Annotation.annotator.is_null()).exists()
 
 
 def _annotation_id(document_id: int, annotator: str) -> int:
@@ -85,3 +91,50 @@ def set_status(document_id: int, annotator: str, status: str) -> None:
         annotation_id = _annotation_id(document_id, annotator)
         Annotation.update(status=status, updated=utc_now()).where(
             Annotation.id == annotation_id).execute()
+
+
+def document_rows(
+    dataset_id: int, annotator: str, after_id: int = 0, limit: int = 200,
+    status: str | None = None, containing: str | None = None,
+) -> list[DocumentRow]:
+    """A page of the document list, in id order: the annotator's status and span count (the
+    model's count where they have not opened it yet), filtered by status and by text."""
+    mine, model = Annotation.alias(), Annotation.alias()
+    current_status = fn.COALESCE(mine.status, "pending")
+    span_count = (SpanRow.select(fn.COUNT(SpanRow.id))
+                  .where(SpanRow.annotation == fn.COALESCE(mine.id, model.id)))
+    query = (Document
+             .select(Document.id, fn.SUBSTR(Document.text, 1, 200), current_status, span_count)
+             .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
+                                              & (mine.annotator == annotator)))
+             .switch(Document)
+             .join(model, JOIN.LEFT_OUTER, on=((model.document == Document.id)
+                                               & model.annotator.is_null()))
+             .where((Document.dataset == dataset_id) & (Document.id > after_id))
+             .order_by(Document.id).limit(limit))
+    if status:
+        query = query.where(current_status == status)
+    if containing:
+        query = query.where(Document.text.contains(containing))
+    return [DocumentRow(doc_id, _title(start), row_status, count)
+            for doc_id, start, row_status, count in query.tuples()]
+
+
+def document_row(document_id: int, annotator: str) -> DocumentRow:
+    dataset_id = Document.get_by_id(document_id).dataset_id
+    [row] = document_rows(dataset_id, annotator, after_id=document_id - 1, limit=1)
+    return row
+
+
+def annotator_progress(dataset_id: int, annotator: str) -> tuple[int, int]:
+    """(documents the annotator has finished, documents in the dataset)."""
+    total = Document.select().where(Document.dataset == dataset_id).count()
+    done = (Annotation.select().join(Document)
+            .where((Document.dataset == dataset_id) & (Annotation.annotator == annotator)
+                   & (Annotation.status != "pending")).count())
+    return done, total
+
+
+def _title(start: str) -> str:
+    first_line = next((line for line in start.splitlines() if line.strip()), "")
+    return first_line.strip()[:120]

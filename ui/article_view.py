@@ -30,6 +30,7 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.set_labels(session.dataset.labels)
         self._shown_document: int | None = None
         self._offsets = OffsetMap("")
+        self._comparing = False
         session.changed.connect(self.refresh)
 
     def refresh(self) -> None:
@@ -40,9 +41,22 @@ class ArticleView(QPlainTextEdit):
             self.highlighter.set_text(shown)
             self.setPlainText(shown)  # plain text: "<b>" shows as typed, nothing loads
             self._shown_document = session.document_id
-        self.highlighter.show_spans(session.spans, session.selected)
+        if self._comparing:
+            predicted = set(session.predictions)
+            current = set(session.spans)
+            self.highlighter.show_spans(
+                session.spans, session.selected,
+                ghosts=[p for p in session.predictions if p not in current],
+                added=frozenset(s for s in session.spans if s not in predicted))
+        else:
+            self.highlighter.show_spans(session.spans, session.selected)
         if session.selected is not None:
             self.scroll_to(session.selected.start)
+
+    def set_comparing(self, comparing: bool) -> None:
+        """Shows what the annotator changed against the model's spans, or hides it."""
+        self._comparing = comparing
+        self.refresh()
 
     def scroll_to(self, offset: int) -> None:
         cursor = QTextCursor(self.document())

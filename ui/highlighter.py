@@ -38,12 +38,24 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._block_starts = [self._offsets.to_qt(start) for start in block_starts(text)]
         self._segments = {}
 
-    def show_spans(self, spans: Sequence[Span], selected: Span | None = None) -> None:
-        """Redraws the blocks whose spans changed; the rest keep their layout."""
+    def show_spans(
+        self, spans: Sequence[Span], selected: Span | None = None,
+        ghosts: Sequence[Span] = (), added: frozenset[Span] = frozenset(),
+    ) -> None:
+        """Redraws the blocks whose spans changed; the rest keep their layout.
+
+        ghosts: the model's spans the annotator removed, struck through; added: spans the
+        model did not predict, overlined. Both only while comparing with the model.
+        """
         segments: dict[int, list[Segment]] = {}
+        for ghost in ghosts:  # first, so that a current span drawn on top wins
+            self._add_segments(segments, ghost, GHOST)
         for span in spans:
             chosen = self._selected_formats if span == selected else self._formats
             fmt = chosen.get(span.label) or self._unknown(span.label, span == selected)
+            if span in added:
+                fmt = QTextCharFormat(fmt)
+                fmt.setFontOverline(True)
             self._add_segments(segments, span, fmt)
         changed = {b for b in segments.keys() | self._segments.keys()
                    if segments.get(b) != self._segments.get(b)}
@@ -78,6 +90,14 @@ class SpanHighlighter(QSyntaxHighlighter):
         return _selected(fmt) if selected else fmt
 
 
+def _ghost() -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setFontStrikeOut(True)
+    fmt.setForeground(QColor("#8a8a8a"))
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+    return fmt
+
+
 def _tint(colour: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(QColor(colour))
@@ -92,3 +112,6 @@ def _selected(base: QTextCharFormat) -> QTextCharFormat:
     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
     fmt.setUnderlineColor(TEXT_ON_TINT)
     return fmt
+
+
+GHOST = _ghost()

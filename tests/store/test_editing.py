@@ -3,7 +3,8 @@ import pytest
 from annotate.document import TextDocument
 from annotate.spans import Span
 from store.editing import (
-    EditError, add_span, open_annotation, remove_span, replace_span, set_status,
+    EditError, add_span, annotator_progress, document_rows, open_annotation, remove_span,
+    replace_span, set_status,
 )
 from store.models import Document
 from store.queries import add_documents, current_documents, save_predictions, spans_for
@@ -54,3 +55,21 @@ def test_edits_that_do_not_match_the_store_are_refused(document):
         remove_span(document, "ana", Span(0, 4, "ORG"))
     with pytest.raises(ValueError, match="status must be one of"):
         set_status(document, "ana", "done")
+
+
+def test_document_rows_page_and_filter_for_one_annotator(store):
+    add_documents(store.id, [TextDocument(f"Story {i}\n\nAbout Lyon {i}.") for i in range(5)])
+    ids = [d.id for d in Document.select().order_by(Document.id)]
+    save_predictions([(ids[0], [Span(0, 5, "X", "model")])])
+    open_annotation(ids[1], "ana")
+    add_span(ids[1], "ana", Span(0, 5, "ORG", "ana"))
+    set_status(ids[1], "ana", "accepted")
+    first = document_rows(store.id, "ana", limit=2)
+    assert [(r.title, r.status, r.span_count) for r in first] == [
+        ("Story 0", "pending", 1), ("Story 1", "accepted", 1)]
+    rest = document_rows(store.id, "ana", after_id=first[-1].id)
+    assert [r.title for r in rest] == ["Story 2", "Story 3", "Story 4"]
+    assert [r.title for r in document_rows(store.id, "ana", status="accepted")] == ["Story 1"]
+    assert [r.title for r in document_rows(store.id, "ana", containing="Lyon 3")] == ["Story 3"]
+    assert [r.status for r in document_rows(store.id, "ben")][1] == "pending"
+    assert annotator_progress(store.id, "ana") == (1, 5)

@@ -1,0 +1,39 @@
+"""Every command of the window, declared once: menus, toolbar, shortcuts and the help
+sheet are built from this table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str  # also the name of the window method that handles it
+    title: str
+    shortcuts: tuple[str, ...]
+    menu: str
+    checkable: bool = False
+
+
+ACTIONS = (
+    ActionSpec("accept", "&Accept and next", ("A",), "Document"),
+    ActionSpec("reject", "Re&ject and next", ("X",), "Document"),
+    ActionSpec("skip", "&Skip and next", ("Space",), "Document"),
+    ActionSpec("next_document", "&Next document", ("PgDown",), "Document"),
+    ActionSpec("previous_document", "&Previous document", ("PgUp",), "Document"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
+    ActionSpec("delete_span", "&Delete span", ("Delete", "Backspace"), "Edit"),
+    ActionSpec("next_span", "Next span", ("Tab",), "Edit"),
+    ActionSpec("previous_span", "Previous span", ("Shift+Tab",), "Edit"),
+    ActionSpec("start_left", "Start one token left", ("Shift+Left",), "Edit"),
+    ActionSpec("start_right", "Start one token right", ("Shift+Right",), "Edit"),
+    ActionSpec("end_left", "End one token left", ("Ctrl+Left",), "Edit"),
+    ActionSpec("end_right", "End one token right", ("Ctrl+Right",), "Edit"),
+    ActionSpec("character_mode", "Select by &character, not token", ("Ctrl+Shift+C",), "View",
+               checkable=True),
+    ActionSpec("compare", "Show the &model's spans", ("Ctrl+M",), "View", checkable=True),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "Help"),
+)
+
+# Label keys: the first nine labels take 1-9, the rest their own letter from the label set.
+DIGIT_KEYS = tuple("123456789")

@@ -1,0 +1,99 @@
+"""`python main.py`: opens the window at once; a first run fills it in the background."""
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QProgressBar
+
+from annotate.labels import load_label_set
+from annotate.preannotate import PipelineSpec, default_model
+from annotate.spans import Mode
+from store import jobs
+from store.db import StoreError, open_database
+from store.queries import count_documents, ensure_dataset
+from store.records import DatasetRecord
+from ui.background import Job
+from ui.main_window import MainWindow
+
+SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+
+
+def annotator_name(settings: QSettings, parent=None) -> str:
+    """Asked once, then remembered; the system user is offered."""
+    name = settings.value("annotator")
+    if not name:
+        name, ok = QInputDialog.getText(parent, "Goldspan", "Your name, stored with every "
+                                        "annotation:", text=getpass.getuser())
+        name = name.strip() if ok and name.strip() else getpass.getuser()
+        settings.setValue("annotator", name)
+    return name
+
+
+def first_run_job(dataset: DatasetRecord) -> Job:
+    """Imports the sample articles if the dataset is empty, then pre-annotates whatever has
+    no predictions yet."""
+    def work(progress) -> int:
+        if count_documents(dataset.id) == 0:
+            jobs.store_documents(dataset.name, dataset.labels, dataset.mode,
+                                 jobs.read_inputs([SAMPLES]))
+        spec = PipelineSpec(default_model())
+        return jobs.preannotate_dataset(dataset, spec, batch_size=8, progress=progress).documents
+    return Job(work)
+
+
+def start_background_work(window: MainWindow, job: Job, total: int) -> None:
+    bar = QProgressBar(maximum=max(total, 1))
+    bar.setFormat("pre-annotating %v / %m")
+    window.statusBar().addWidget(bar)
+    window.statusBar().showMessage("Loading the spaCy pipeline…")
+    job.signals.progressed.connect(bar.setValue)
+
+    def done(_result) -> None:
+        window.statusBar().showMessage("Pre-annotation finished.", 6000)
+        window.documents.set_filter(None, None)  # counts changed
+        if window.session.document_id is None:
+            window.table.selectRow(0)
+        else:
+            window.open_document(window.session.document_id)
+
+    def failed(reason: str) -> None:
+        window.statusBar().showMessage(f"Pre-annotation stopped: {reason}")
+
+    def stopped() -> None:
+        window.preannotating = False
+        window.statusBar().removeWidget(bar)
+
+    job.signals.finished.connect(stopped)
+    job.signals.failed.connect(stopped)
+    job.signals.finished.connect(done)
+    job.signals.failed.connect(failed)
+    QApplication.instance().aboutToQuit.connect(job.cancel)
+    window.preannotating = True
+    QThreadPool.globalInstance().start(job)
+
+
+def run(db: str | None, dataset_name: str) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Goldspan")
+    app.setOrganizationName("Goldspan")
+    try:
+        open_database(db)
+    except StoreError as error:
+        QMessageBox.critical(None, "Goldspan", str(error))
+        return 1
+    dataset = ensure_dataset(dataset_name, load_label_set(), Mode.ENTITIES)
+    settings = QSettings()
+    window = MainWindow(dataset, annotator_name(settings), settings)
+    window.show()
+    unpredicted = count_documents(dataset.id, unpredicted_only=True)
+    if count_documents(dataset.id) == 0 or unpredicted:
+        start_background_work(window, first_run_job(dataset),
+                              unpredicted or len(list(SAMPLES.glob("*.txt"))))
+    else:
+        window.table.selectRow(0)
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone(10_000)  # let a running batch commit
+    return code

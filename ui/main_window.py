@@ -1,0 +1,228 @@
+"""The annotation window: document list, article, label bar, span list and status bar."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter, QTableView,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from store.editing import annotator_progress, has_predictions
+from store.models import STATUSES
+from store.records import DatasetRecord
+from ui.actions import ACTIONS
+from ui.article_view import ArticleView
+from ui.document_list import DocumentListModel
+from ui.editor import Editor
+from ui.panels import LabelBar, SpanPanel, label_keys
+from ui.session import AnnotationSession
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, dataset: DatasetRecord, annotator: str, settings: QSettings):
+        super().__init__()
+        self.settings = settings
+        self.setWindowTitle(f"Goldspan: {dataset.name}")
+        self.session = AnnotationSession(dataset, annotator)
+        self.editor = Editor(self.session)
+        self.article = ArticleView(self.session)
+        self.spans = SpanPanel(self.session)
+        self.documents = DocumentListModel(dataset.id, annotator)
+        self.actions_by_id: dict[str, QAction] = {}
+        self.preannotating = False  # set while a background job predicts spans
+
+        self._build_layout()
+        self._build_actions()
+        self.addToolBar(LabelBar(self.editor))
+        self._build_status_bar(annotator)
+
+        self.article.span_drawn.connect(self.editor.draw)
+        self.article.offset_clicked.connect(self.editor.click)
+        self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.editor.status_set.connect(lambda _: self.next_document())
+        self.session.changed.connect(self._session_changed)
+        self.documents.set_filter(None, None)
+        self._restore_geometry()
+
+    # Layout
+
+    def _build_layout(self) -> None:
+        self.filter_text = QLineEdit(placeholderText="Filter by text")
+        self.filter_status = QComboBox()
+        self.filter_status.addItems(["all", *STATUSES])
+        self.filter_text.textChanged.connect(self._filter_changed)
+        self.filter_status.currentTextChanged.connect(self._filter_changed)
+        self.table = QTableView()
+        self.table.setModel(self.documents)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)  # uniform rows: cheap scrolling
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _: self.open_row(current.row()))
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.filter_text, self.filter_status, self.table):
+            column.addWidget(widget)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main splitter")
+        for widget, stretch in ((left, 2), (self.article, 5), (self.spans, 2)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.setCentralWidget(self.splitter)
+
+    def _build_actions(self) -> None:
+        menus = {}
+        for spec in ACTIONS:
+            if spec.id == "undo":
+                action = self.editor.undo_stack.createUndoAction(self, "&Undo")
+            elif spec.id == "redo":
+                action = self.editor.undo_stack.createRedoAction(self, "&Redo")
+            else:
+                action = QAction(spec.title, self, checkable=spec.checkable)
+                action.triggered.connect(getattr(self, spec.id))
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            if spec.menu not in menus:
+                menus[spec.menu] = self.menuBar().addMenu(f"&{spec.menu}")
+            menus[spec.menu].addAction(action)
+            self.addAction(action)  # shortcuts work wherever focus is in the window
+            self.actions_by_id[spec.id] = action
+
+    def _build_status_bar(self, annotator: str) -> None:
+        self.progress_label = QLabel()
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(QLabel(f"Annotator: {annotator}"))
+        self._show_progress()
+
+    # Navigation
+
+    def open_row(self, row: int) -> None:
+        document_id = self.documents.document_id(row)
+        if document_id is None or document_id == self.session.document_id:
+            return
+        if self.preannotating and not has_predictions(document_id):
+            # Opening now would start this annotator's copy without the model's spans.
+            self.statusBar().showMessage("This document is still being pre-annotated; "
+                                         "it opens once its spans are ready.", 6000)
+            return
+        self.session.open(document_id)
+
+    def open_document(self, document_id: int) -> None:
+        row = self.documents.row_of(document_id)
+        while row is None and self.documents.canFetchMore():
+            self.documents.fetchMore()
+            row = self.documents.row_of(document_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def next_document(self) -> None:
+        self._step(+1)
+
+    def previous_document(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        row = self.table.currentIndex().row() + step
+        if row >= self.documents.rowCount() and self.documents.canFetchMore():
+            self.documents.fetchMore()
+        if 0 <= row < self.documents.rowCount():
+            self.table.selectRow(row)
+        elif step > 0:
+            self.statusBar().showMessage("That was the last document in this list.", 6000)
+
+    def _filter_changed(self) -> None:
+        status = self.filter_status.currentText()
+        self.documents.set_filter(None if status == "all" else status, self.filter_text.text())
+
+    # Handlers named by ui.actions
+
+    def accept(self) -> None:
+        self.editor.set_status("accepted")
+
+    def reject(self) -> None:
+        self.editor.set_status("rejected")
+
+    def skip(self) -> None:
+        self.editor.set_status("skipped")
+
+    def delete_span(self) -> None:
+        self.editor.delete_selected()
+
+    def next_span(self) -> None:
+        self.editor.select_next(+1)
+
+    def previous_span(self) -> None:
+        self.editor.select_next(-1)
+
+    def start_left(self) -> None:
+        self.editor.move_boundary("start", -1)
+
+    def start_right(self) -> None:
+        self.editor.move_boundary("start", +1)
+
+    def end_left(self) -> None:
+        self.editor.move_boundary("end", -1)
+
+    def end_right(self) -> None:
+        self.editor.move_boundary("end", +1)
+
+    def character_mode(self, checked: bool) -> None:
+        self.editor.snap_to_tokens = not checked
+
+    def compare(self, checked: bool) -> None:
+        self.article.set_comparing(checked)
+
+    def shortcuts(self) -> None:
+        ShortcutSheet(self).exec()
+
+    # Reactions to the one signal
+
+    def _session_changed(self) -> None:
+        if self.session.document_id is not None:
+            self.documents.refresh_document(self.session.document_id)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        done, total = annotator_progress(self.session.dataset.id, self.session.annotator)
+        self.progress_label.setText(f"{done} / {total} done")
+
+    # Settings
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        super().closeEvent(event)
+
+
+class ShortcutSheet(QDialog):
+    """Help > Keyboard shortcuts, from the same table the menus come from."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.setWindowTitle("Keyboard shortcuts")
+        keys = label_keys(window.session.dataset.labels)
+        rows = [(spec.title.replace("&", ""), ", ".join(spec.shortcuts)) for spec in ACTIONS]
+        rows += [(f"Label {name}", key) for name, key in keys.items()]
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Command", "Keys"])
+        table.verticalHeader().hide()
+        for row, (title, shortcut) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(title))
+            table.setItem(row, 1, QTableWidgetItem(shortcut))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        self.resize(420, 520)
