@@ -55,3 +55,35 @@ def drag(qtbot, view: ArticleView, start: int, end: int) -> None:
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=point_of(view, start))
     qtbot.mouseMove(viewport, point_of(view, end - 1, after=True))
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=point_of(view, end - 1, after=True))
+
+
+MORE = ["Paris police counted 12,000 marchers on Friday.",
+        "Rome said 300 buses ran late on Sunday."]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def open_window(qtbot, store, article, settings):
+    """Opens a main window on the store, first document selected; call again to reopen."""
+    from ui.main_window import MainWindow
+
+    add_documents(store.id, [TextDocument(text) for text in MORE])
+    save_predictions([(d.id, []) for d in Document.select().where(Document.id != article)])
+
+    def open_() -> "MainWindow":
+        window = MainWindow(store, "ana", settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        with qtbot.waitActive(window):  # shortcuts reach the active window only
+            window.activateWindow()
+        window.table.selectRow(0)
+        window.article.setFocus()
+        return window
+
+    return open_

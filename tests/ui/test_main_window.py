@@ -1,0 +1,70 @@
+"""The window as an annotator uses it: keys and mouse, the store checked after each step."""
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
+
+from annotate.spans import Span
+from store.editing import document_rows
+from store.queries import spans_for
+from tests.ui.conftest import TEXT, drag
+from ui.main_window import ShortcutSheet
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(window.article, key, modifier)
+
+
+def test_keys_select_relabel_resize_and_delete(qtbot, open_window, article):
+    window = open_window()
+    press(qtbot, window, Qt.Key.Key_Tab)
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert window.session.selected == Span(34, 38, "PERSON")
+    press(qtbot, window, Qt.Key.Key_3)  # the news label set's key for GPE
+    assert Span(34, 38, "GPE") in spans_for(article, "ana")
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert Span(34, 41, "GPE") in spans_for(article, "ana")  # "Lyon on"
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Delete)
+    assert [s.start for s in spans_for(article, "ana")] == [0, 42]
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert Span(34, 38, "GPE") in spans_for(article, "ana")
+
+
+def test_accept_stores_the_status_and_moves_on(qtbot, open_window, article, store):
+    window = open_window()
+    press(qtbot, window, Qt.Key.Key_A)
+    assert document_rows(store.id, "ana")[0].status == "accepted"
+    assert window.session.document_id != article
+    assert window.progress_label.text() == "1 / 3 done"
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert document_rows(store.id, "ana")[1].status == "skipped"
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    assert window.session.document_id == article and window.session.status == "accepted"
+
+
+def test_everything_is_there_after_a_restart(qtbot, open_window, article):
+    window = open_window()
+    window.editor.active_label = "EVENT"
+    drag(qtbot, window.article, TEXT.index("marched"), TEXT.index("marched") + 7)
+    press(qtbot, window, Qt.Key.Key_X)
+    window.close()
+    again = open_window()
+    assert again.session.document_id == article
+    assert again.session.status == "rejected"
+    assert Span(23, 30, "EVENT") in again.session.spans
+    assert again.spans.count() == 4  # the span list shows them too
+
+
+def test_overlap_refusal_shows_in_the_status_bar(qtbot, open_window):
+    window = open_window()
+    drag(qtbot, window.article, TEXT.index("people"), TEXT.index("Lyon") + 4)
+    assert "overlaps PERSON 34-38" in window.statusBar().currentMessage()
+
+
+def test_shortcut_sheet_lists_every_action_and_label(qtbot, open_window):
+    sheet = ShortcutSheet(open_window())
+    table = sheet.findChild(QTableWidget)
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["Accept and next"] == "A"
+    assert rows["Redo"] == "Ctrl+Shift+Z, Ctrl+Y"
+    assert rows["Label GPE"] == "3"
