@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -22,8 +23,9 @@ SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
 
 
 def annotator_name(settings: QSettings, parent=None) -> str:
-    """Asked once, then remembered; the system user is offered."""
-    name = settings.value("annotator")
+    """GOLDSPAN_ANNOTATOR if set; else asked once, then remembered (the system user is
+    offered)."""
+    name = os.environ.get("GOLDSPAN_ANNOTATOR") or settings.value("annotator")
     if not name:
         name, ok = QInputDialog.getText(parent, "Goldspan", "Your name, stored with every "
                                         "annotation:", text=getpass.getuser())

@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.session.changed.connect(self._session_changed)
         self.documents.set_filter(None, None)
         self._restore_geometry()
+        self.article.setFocus()  # keys go to annotating, not to the filter box
 
     # Layout
 
@@ -59,7 +60,10 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)  # uniform rows: cheap scrolling
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (0, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _: self.open_row(current.row()))
         left = QWidget()

@@ -1,0 +1,74 @@
+"""Saves the window, light and dark, on the pre-annotated sample articles.
+
+    python tests/ui/screenshots.py OUT_FOLDER
+
+The README's picture comes from here (resources/screenshots/).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotate.labels import load_label_set  # noqa: E402
+from annotate.preannotate import PipelineSpec, default_model  # noqa: E402
+from annotate.spans import Mode  # noqa: E402
+from store import jobs  # noqa: E402
+from store.db import open_database  # noqa: E402
+from store.queries import find_dataset  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"),
+                         (QPalette.ColorRole.WindowText, "#e6e6e6"),
+                         (QPalette.ColorRole.Base, "#1e1e1e"),
+                         (QPalette.ColorRole.AlternateBase, "#262626"),
+                         (QPalette.ColorRole.Text, "#e6e6e6"),
+                         (QPalette.ColorRole.Button, "#333333"),
+                         (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+                         (QPalette.ColorRole.Highlight, "#3d6fb4"),
+                         (QPalette.ColorRole.HighlightedText, "#ffffff")):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def main(out: Path) -> None:
+    app = QApplication.instance() or QApplication([])
+    app.setStyle("Fusion")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        open_database(Path(folder) / "shots.db")
+        jobs.store_documents("news", load_label_set(), Mode.ENTITIES,
+                             jobs.read_inputs([ROOT / "resources" / "samples"]))
+        dataset = find_dataset("news")
+        jobs.preannotate_dataset(dataset, PipelineSpec(default_model()))
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        for name, palette in (("light", app.style().standardPalette()),
+                              ("dark", dark_palette())):
+            app.setPalette(palette)
+            window = MainWindow(dataset, "ana", settings)
+            window.resize(1400, 820)
+            window.show()
+            window.table.selectRow(0)
+            window.editor.select_next(+1)
+            window.editor.select_next(+1)
+            window.editor.select_next(+1)
+            window.article.verticalScrollBar().setValue(0)
+            app.processEvents()
+            window.grab().save(str(out / f"window-{name}.png"))
+            window.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

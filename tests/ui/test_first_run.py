@@ -1,0 +1,49 @@
+"""A first run: the window is up at once; sample articles arrive pre-annotated."""
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+from ui.app import first_run_job, start_background_work
+from ui.main_window import MainWindow
+from tests.conftest import ROOT, SAMPLES
+
+
+def test_samples_are_imported_and_preannotated_in_the_background(qtbot, store, settings):
+    window = MainWindow(store, "ana", settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.documents.rowCount() == 0  # usable, empty, while the job runs
+    job = first_run_job(store)
+    with qtbot.waitSignal(job.signals.finished, timeout=120_000):
+        start_background_work(window, job, 6)
+    assert window.documents.rowCount() == len(list(SAMPLES.glob("*.txt")))
+    assert window.session.document_id is not None
+    assert len(window.session.spans) > 10 and not window.preannotating
+
+
+def test_python_main_py_opens_the_window_and_fills_a_new_database(tmp_path):
+    db = tmp_path / "first.db"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "GOLDSPAN_ANNOTATOR": "ana"}
+    app = subprocess.Popen([sys.executable, "main.py", "--db", str(db)], cwd=ROOT, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        predicted = 0
+        deadline = time.monotonic() + 90
+        while predicted < 6 and time.monotonic() < deadline and app.poll() is None:
+            time.sleep(0.5)
+            if db.exists():
+                try:
+                    with sqlite3.connect(db, timeout=5) as connection:
+                        predicted = connection.execute(
+                            "SELECT COUNT(*) FROM annotation WHERE annotator IS NULL"
+                        ).fetchone()[0]
+                except sqlite3.OperationalError:
+                    pass  # tables not made yet
+        assert app.poll() is None, app.stderr.read()[-2000:]  # still running, not crashed
+        assert predicted == 6
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
