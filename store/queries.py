@@ -188,8 +188,8 @@ def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:
                            SpanRow.value)
             .join(Annotation)
             .where((Annotation.document == document_id) & who)
-            .order_by(SpanRow.start, SpanRow.end).tuples())
-    return [Span(*row) for row in rows]
+            .order_by(SpanRow.start, SpanRow.end, SpanRow.label).tuples())
+    return [Span(*row) for row in rows]  # in Span's own order, as annotate.spans expects
 
 
 def current_documents(
@@ -261,7 +261,7 @@ def _spans_of(annotation_ids: list[int]) -> dict[int, list[Span]]:
     rows = (SpanRow.select(SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label,
                            SpanRow.source, SpanRow.value)
             .where(SpanRow.annotation.in_(ids))
-            .order_by(SpanRow.annotation, SpanRow.start, SpanRow.end).tuples())
+            .order_by(SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label).tuples())
     for ann_id, *fields in rows:
         found.setdefault(ann_id, []).append(Span(*fields))
     return found

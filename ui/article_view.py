@@ -35,13 +35,16 @@ class ArticleView(QPlainTextEdit):
 
     def refresh(self) -> None:
         session = self.session
-        if session.document_id != self._shown_document:
+        new_text = session.document_id != self._shown_document
+        if new_text:
             shown = display_text(session.text)
             self._offsets = OffsetMap(shown)
             self.highlighter.set_text(shown)
             self.setPlainText(shown)  # plain text: "<b>" shows as typed, nothing loads
             self._shown_document = session.document_id
-        if self._comparing:
+        if session.touched is not None and not new_text and not self._comparing:
+            self.highlighter.redraw(session.spans, session.selected, session.touched)
+        elif self._comparing:
             predicted = set(session.predictions)
             current = set(session.spans)
             self.highlighter.show_spans(

@@ -66,7 +66,11 @@ class Editor(QObject):
         if not spans:
             return
         selected = self.session.selected
-        index = spans.index(selected) + step if selected in spans else (0 if step > 0 else -1)
+        at = bisect_left(spans, selected) if selected is not None else len(spans)
+        if at < len(spans) and spans[at] == selected:
+            index = at + step
+        else:  # nothing selected: the first span, or the last going back
+            index = 0 if step > 0 else -1
         self.session.select(spans[index % len(spans)])
 
     def move_boundary(self, edge: str, step: int) -> None:

@@ -1,7 +1,7 @@
 """Draws spans as character formats, block by block (no ExtraSelections, no HTML)."""
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Sequence
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
@@ -27,6 +27,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._segments: dict[int, list[Segment]] = {}
         self._block_starts: list[int] = [0]  # in Qt positions
         self._offsets = OffsetMap("")
+        self._length = 0
 
     def set_labels(self, labels: Sequence[LabelRecord]) -> None:
         self._formats = {label.name: _tint(label.colour) for label in labels}
@@ -35,6 +36,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def set_text(self, text: str) -> None:
         """Call with the text the document shows, before showing spans."""
         self._offsets = OffsetMap(text)
+        self._length = self._offsets.to_qt(len(text))
         self._block_starts = [self._offsets.to_qt(start) for start in block_starts(text)]
         self._segments = {}
 
@@ -63,6 +65,44 @@ class SpanHighlighter(QSyntaxHighlighter):
         document = self.document()
         for number in sorted(changed):
             self.rehighlightBlock(document.findBlockByNumber(number))
+
+    def redraw(self, spans: Sequence[Span], selected: Span | None,
+               ranges: Sequence[tuple[int, int]]) -> None:
+        """Redraws only the blocks the character ranges touch: an edit on a long article
+        costs one block, not the whole document. `spans` must be in start order."""
+        blocks: set[int] = set()
+        for start, end in ranges:
+            first = self._block_at(self._offsets.to_qt(start))
+            last = self._block_at(self._offsets.to_qt(max(start, end - 1)))
+            blocks.update(range(first, last + 1))
+        if not blocks:
+            return
+        low = min(self._block_starts[b] for b in blocks)
+        high = max(self._block_end(b) for b in blocks)
+        low, high = self._offsets.from_qt(low), self._offsets.from_qt(high)
+        longest = max((s.end - s.start for s in spans), default=0)
+        starts = [s.start for s in spans]
+        fresh: dict[int, list[Segment]] = {}
+        for span in spans[bisect_left(starts, low - longest):bisect_left(starts, high + 1)]:
+            chosen = self._selected_formats if span == selected else self._formats
+            fmt = chosen.get(span.label) or self._unknown(span.label, span == selected)
+            self._add_segments(fresh, span, fmt)
+        document = self.document()
+        for number in sorted(blocks):
+            if fresh.get(number, []) != self._segments.get(number, []):
+                if number in fresh:
+                    self._segments[number] = fresh[number]
+                else:
+                    self._segments.pop(number, None)
+                self.rehighlightBlock(document.findBlockByNumber(number))
+
+    def _block_at(self, position: int) -> int:
+        return max(bisect_right(self._block_starts, position) - 1, 0)
+
+    def _block_end(self, block: int) -> int:
+        following = block + 1
+        return (self._block_starts[following] - 1 if following < len(self._block_starts)
+                else self._length)
 
     def segments_of(self, block_number: int) -> list[Segment]:
         return list(self._segments.get(block_number, ()))

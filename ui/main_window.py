@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentListModel(dataset.id, annotator)
         self.actions_by_id: dict[str, QAction] = {}
         self.preannotating = False  # set while a background job predicts spans
+        self._progress_for: tuple | None = None
 
         self._build_layout()
         self._build_actions()
@@ -187,7 +188,10 @@ class MainWindow(QMainWindow):
     def _session_changed(self) -> None:
         if self.session.document_id is not None:
             self.documents.refresh_document(self.session.document_id)
-        self._show_progress()
+        shown = (self.session.document_id, self.session.status)
+        if shown != self._progress_for:  # counting a large dataset is not free
+            self._progress_for = shown
+            self._show_progress()
 
     def _show_progress(self) -> None:
         done, total = annotator_progress(self.session.dataset.id, self.session.annotator)

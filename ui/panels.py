@@ -1,9 +1,11 @@
 """The label bar and the list of the open document's spans."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from bisect import bisect_left
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QToolBar
+from PySide6.QtWidgets import QToolBar, QTreeView
 
 from annotate.labels import LabelRecord
 from ui.actions import DIGIT_KEYS
@@ -51,31 +53,73 @@ class LabelBar(QToolBar):
             self.actions_by_label[label].setChecked(True)
 
 
-class SpanPanel(QListWidget):
-    """The open document's spans in text order; choosing one selects it in the article."""
+class SpanListModel(QAbstractListModel):
+    """The session's spans as rows; it owns nothing and is reset when they change."""
 
     def __init__(self, session: AnnotationSession):
         super().__init__()
         self.session = session
-        self._colours = {label.name: label.colour for label in session.dataset.labels}
+        colours = {label.name: label.colour for label in session.dataset.labels}
+        self._icons = {name: colour_icon(colour) for name, colour in colours.items()}
+        self._unknown = colour_icon("#e0e0e0")
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        """One row per span of the open document."""
+        return 0 if parent.isValid() else len(self.session.spans)
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        """Label and text; the label's colour; offsets and source as tooltip."""
+        if not index.isValid():
+            return None
+        span = self.session.spans[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{span.label}  {' '.join(span.text(self.session.text).split())}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons.get(span.label, self._unknown)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{span.start}-{span.end}, from {span.source}"
+        return None
+
+    def reset(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+
+class SpanPanel(QTreeView):
+    """The open document's spans in text order; choosing one selects it in the article.
+
+    A flat tree view, not a QListView: with uniform row heights it places rows by
+    arithmetic, where a list view re-lays every row after each change (20 ms at 10,000)."""
+
+    def __init__(self, session: AnnotationSession):
+        super().__init__()
+        self.session = session
+        self.setUniformRowHeights(True)
+        self.setRootIsDecorated(False)
+        self.setHeaderHidden(True)
+        self.list_model = SpanListModel(session)
+        self.setModel(self.list_model)
+        self._shown_spans: list | None = None
         self._updating = False
         session.changed.connect(self.refresh)
-        self.currentRowChanged.connect(self._chosen)
+        self.selectionModel().currentRowChanged.connect(self._chosen)
+
+    def count(self) -> int:
+        return self.list_model.rowCount()
 
     def refresh(self) -> None:
         self._updating = True
-        self.clear()
-        text = self.session.text
-        for span in self.session.spans:
-            snippet = " ".join(text[span.start:span.end].split())
-            item = QListWidgetItem(colour_icon(self._colours.get(span.label, "#e0e0e0")),
-                                   f"{span.label}  {snippet}")
-            item.setToolTip(f"{span.start}-{span.end}, from {span.source}")
-            self.addItem(item)
-        if self.session.selected in self.session.spans:
-            self.setCurrentRow(self.session.spans.index(self.session.selected))
+        if self.session.spans is not self._shown_spans:  # edits make a new list; selecting not
+            self.list_model.reset()
+            self._shown_spans = self.session.spans
+        selected, spans = self.session.selected, self.session.spans
+        row = bisect_left(spans, selected) if selected is not None else -1
+        if 0 <= row < len(spans) and spans[row] == selected:
+            self.setCurrentIndex(self.list_model.index(row))
+        else:
+            self.clearSelection()
         self._updating = False
 
-    def _chosen(self, row: int) -> None:
-        if not self._updating and 0 <= row < len(self.session.spans):
-            self.session.select(self.session.spans[row])
+    def _chosen(self, current, _previous) -> None:
+        if not self._updating and 0 <= current.row() < len(self.session.spans):
+            self.session.select(self.session.spans[current.row()])

@@ -20,6 +20,9 @@ from store.records import AnnotationRecord, DatasetRecord
 
 class AnnotationSession(QObject):
     changed = Signal()  # spans, selection, status or document: views redraw from this alone
+    # With `changed`, the character ranges whose spans or selection the change touched, so
+    # that a view of a long article redraws those alone; None: anything may have changed.
+    touched: list[tuple[int, int]] | None = None
 
     def __init__(self, dataset: DatasetRecord, annotator: str):
         super().__init__()
@@ -41,7 +44,7 @@ class AnnotationSession(QObject):
         self.spans, self.predictions = list(record.spans), record.predictions
         self.tokens = tokens_of(record.text)
         self.selected = None
-        self.changed.emit()
+        self._emit(None)
 
     def span_at(self, offset: int) -> Span | None:
         """The innermost span covering the character at offset."""
@@ -49,8 +52,9 @@ class AnnotationSession(QObject):
         return min(covering, key=lambda s: s.end - s.start, default=None)
 
     def select(self, span: Span | None) -> None:
+        touched = [s for s in (self.selected, span) if s is not None]
         self.selected = span
-        self.changed.emit()
+        self._emit(touched)
 
     def new_span(self, start: int, end: int, label: str) -> Span:
         """A span as an annotator draws it, with its value read where it is a number."""
@@ -69,29 +73,35 @@ class AnnotationSession(QObject):
     def add(self, document_id: int, span: Span) -> None:
         editing.add_span(document_id, self.annotator, span)
         if document_id == self.document_id:
+            touched = [span, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(self.spans, span, Mode.SPANS)
             self.selected = span
-            self.changed.emit()
+            self._emit(touched)
 
     def remove(self, document_id: int, span: Span) -> None:
         editing.remove_span(document_id, self.annotator, span)
         if document_id == self.document_id:
             self.spans = span_ops.remove(self.spans, span)
             self.selected = None if self.selected == span else self.selected
-            self.changed.emit()
+            self._emit([span])
 
     def replace(self, document_id: int, old: Span, new: Span) -> None:
         editing.replace_span(document_id, self.annotator, old, new)
         if document_id == self.document_id:
+            touched = [old, new, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(span_ops.remove(self.spans, old), new, Mode.SPANS)
             self.selected = new
-            self.changed.emit()
+            self._emit(touched)
 
     def set_status(self, document_id: int, status: str) -> None:
         editing.set_status(document_id, self.annotator, status)
         if document_id == self.document_id:
             self.status = status
-            self.changed.emit()
+            self._emit([])
+
+    def _emit(self, touched: list[Span] | None) -> None:
+        self.touched = None if touched is None else [(s.start, s.end) for s in touched]
+        self.changed.emit()
 
     def relabelled(self, span: Span, label: str) -> Span:
         value = parse_value(span.text(self.text)) if label in NUMERIC_LABELS else None

@@ -45,3 +45,19 @@ def test_html_looking_text_shows_literally(editing):
     session, view, editor = editing
     assert view.toPlainText() == TEXT
     assert "<b>21</b>" in view.document().findBlockByNumber(1).text()
+
+
+def test_redrawing_only_touched_blocks_matches_a_full_redraw(qtbot, editing):
+    session, view, editor = editing
+    editor.active_label = "EVENT"
+    drag(qtbot, view, TEXT.index("marched"), TEXT.index("marched") + 7)
+    editor.choose_label("GPE")
+    editor.select_next(+1)
+    editor.delete_selected()
+    drag(qtbot, view, TEXT.index("soldiers"), TEXT.index("soldiers") + 8)
+    editor.move_boundary("end", +1)
+    blocks = range(view.document().blockCount())
+    incremental = [view.highlighter.segments_of(b) for b in blocks]
+    view.highlighter.show_spans(session.spans, session.selected)
+    assert incremental == [view.highlighter.segments_of(b) for b in blocks]
+    assert any(incremental)
