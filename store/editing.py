@@ -5,7 +5,7 @@ with ten thousand. The annotation is created on first open, seeded from the mode
 """
 from __future__ import annotations
 
-from peewee import JOIN, DoesNotExist, fn
+from peewee import JOIN, fn
 
 from annotate.spans import Span
 from store.models import STATUSES, Annotation, Document, Span as SpanRow, database, utc_now
@@ -18,17 +18,23 @@ class EditError(Exception):
 
 
 def open_annotation(document_id: int, annotator: str) -> AnnotationRecord:
-    """The annotator's annotation of the document, created from the predictions if new."""
+    """The annotator's annotation of the document, created from the predictions if new.
+
+    A document not pre-annotated yet gets no annotation here: created now, it would start
+    without the model's spans for good. The first edit creates it, as the annotator saw it.
+    """
     with database.atomic():
         document = Document.get_by_id(document_id)
         predictions = spans_for(document_id)
-        annotation, created = Annotation.get_or_create(document=document_id,
-                                                       annotator=annotator)
-        if created:
-            insert_spans([(annotation.id, span) for span in predictions])
+        mine = Annotation.get_or_none((Annotation.document == document_id)
+                                      & (Annotation.annotator == annotator))
+        if mine is None and has_predictions(document_id):
+            mine = Annotation.create(document=document_id, annotator=annotator)
+            insert_spans([(mine.id, span) for span in predictions])
     return AnnotationRecord(
         document_id=document_id, text=document.text, annotator=annotator,
-        status=annotation.status, spans=tuple(spans_for(document_id, annotator)),
+        status=mine.status if mine else "pending",
+        spans=tuple(spans_for(document_id, annotator)) if mine else (),
         predictions=tuple(predictions),
     )
 
@@ -40,11 +46,8 @@ def has_predictions(document_id: int) -> bool:
 
 
 def _annotation_id(document_id: int, annotator: str) -> int:
-    try:
-        return Annotation.get((Annotation.document == document_id)
-                              & (Annotation.annotator == annotator)).id
-    except DoesNotExist:
-        raise EditError(f"{annotator} has no annotation of document {document_id}") from None
+    """The annotator's annotation, made empty on a first edit of an unseeded document."""
+    return Annotation.get_or_create(document=document_id, annotator=annotator)[0].id
 
 
 def _touch(annotation_id: int) -> None:

@@ -15,6 +15,10 @@ class ActionSpec:
 
 
 ACTIONS = (
+    ActionSpec("import_documents", "&Import documents…", ("Ctrl+O",), "File"),
+    ActionSpec("preannotate_documents", "&Pre-annotate new documents", ("Ctrl+Shift+P",),
+               "File"),
+    ActionSpec("export_documents", "&Export accepted documents…", ("Ctrl+E",), "File"),
     ActionSpec("accept", "&Accept and next", ("A",), "Document"),
     ActionSpec("reject", "Re&ject and next", ("X",), "Document"),
     ActionSpec("skip", "&Skip and next", ("Space",), "Document"),

@@ -10,13 +10,13 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QProgressBar
 
 from annotate.labels import load_label_set
-from annotate.preannotate import PipelineSpec, default_model
 from annotate.spans import Mode
 from store import jobs
 from store.db import StoreError, open_database
 from store.queries import count_documents, ensure_dataset
 from store.records import DatasetRecord
 from ui.background import Job
+from ui.long_work import preannotate_job
 from ui.main_window import MainWindow
 
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
@@ -37,12 +37,11 @@ def annotator_name(settings: QSettings, parent=None) -> str:
 def first_run_job(dataset: DatasetRecord) -> Job:
     """Imports the sample articles if the dataset is empty, then pre-annotates whatever has
     no predictions yet."""
-    def work(progress) -> int:
+    def work(progress):
         if count_documents(dataset.id) == 0:
             jobs.store_documents(dataset.name, dataset.labels, dataset.mode,
                                  jobs.read_inputs([SAMPLES]))
-        spec = PipelineSpec(default_model())
-        return jobs.preannotate_dataset(dataset, spec, batch_size=8, progress=progress).documents
+        return preannotate_job(dataset, batch_size=8)(progress)
     return Job(work)
 
 
@@ -74,7 +73,7 @@ def start_background_work(window: MainWindow, job: Job, total: int) -> None:
     job.signals.failed.connect(failed)
     QApplication.instance().aboutToQuit.connect(job.cancel)
     window.preannotating = True
-    QThreadPool.globalInstance().start(job)
+    job.start()
 
 
 def run(db: str | None, dataset_name: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from store.db import close_database
 
@@ -24,12 +24,24 @@ class JobSignals(QObject):
 
 
 class Job(QRunnable):
+    # Running jobs, kept referenced: a job nobody holds would be collected with its signals,
+    # and its finished signal would never arrive.
+    running: set["Job"] = set()
+
     def __init__(self, work: Callable[[Callable[[int], None]], object]):
         super().__init__()
+        self.setAutoDelete(False)  # Python owns it (see `running`)
         self.work = work
         self.signals = JobSignals()
         self._cancel = threading.Event()
         self._done = 0
+
+    def start(self) -> None:
+        """Runs the job on the global thread pool; it stays referenced until it ends."""
+        Job.running.add(self)
+        for signal in (self.signals.finished, self.signals.failed):
+            signal.connect(lambda *_: Job.running.discard(self))
+        QThreadPool.globalInstance().start(self)
 
     def cancel(self) -> None:
         self._cancel.set()

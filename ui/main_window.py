@@ -1,11 +1,13 @@
 """The annotation window: document list, article, label bar, span list and status bar."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter, QTableView,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter,
+    QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from store.editing import annotator_progress, has_predictions
@@ -14,7 +16,11 @@ from store.records import DatasetRecord
 from ui.actions import ACTIONS
 from ui.article_view import ArticleView
 from ui.document_list import DocumentListModel
+from ui.background import Job
 from ui.editor import Editor
+from ui.long_work import (
+    documents_to_preannotate, export_job, import_job, preannotate_job, run_with_progress,
+)
 from ui.panels import LabelBar, SpanPanel, label_keys
 from ui.session import AnnotationSession
 
@@ -141,6 +147,66 @@ class MainWindow(QMainWindow):
     def _filter_changed(self) -> None:
         status = self.filter_status.currentText()
         self.documents.set_filter(None if status == "all" else status, self.filter_text.text())
+
+    # Long work: each handler asks for a path, the start_ method does the work
+
+    def import_documents(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import documents", "", "Documents (*.txt *.jsonl *.spacy);;All files (*)")
+        if paths:
+            self.start_import([Path(p) for p in paths])
+
+    def start_import(self, paths: list[Path]) -> Job:
+        def done(result) -> None:
+            skipped = f", {result.duplicates} already there" if result.duplicates else ""
+            self.statusBar().showMessage(f"{result.added} documents added{skipped}.", 8000)
+            if documents_to_preannotate(self.session.dataset):
+                self.start_preannotation()  # first: new documents wait for their spans
+            self._reload_list()
+        return run_with_progress(self, "Importing documents", len(paths),
+                                 import_job(self.session.dataset, paths), done)
+
+    def preannotate_documents(self) -> None:
+        if not documents_to_preannotate(self.session.dataset):
+            self.statusBar().showMessage("Every document is pre-annotated already.", 6000)
+            return
+        self.start_preannotation()
+
+    def start_preannotation(self) -> Job:
+        def done(summary) -> None:
+            self.statusBar().showMessage(f"{summary.documents} documents pre-annotated.", 8000)
+            self._reload_list()
+
+        self.preannotating = True
+        job = run_with_progress(self, "Pre-annotating documents",
+                                documents_to_preannotate(self.session.dataset),
+                                preannotate_job(self.session.dataset), done)
+        for signal in (job.signals.finished, job.signals.failed):
+            signal.connect(lambda *_: setattr(self, "preannotating", False))
+        return job
+
+    def export_documents(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export accepted documents", "gold.spacy",
+            "spaCy DocBin (*.spacy);;Prodigy JSONL (*.jsonl)")
+        if path:
+            self.start_export(Path(path))
+
+    def start_export(self, out: Path) -> Job:
+        def done(reports) -> None:
+            written = sum(r.documents for r in reports.values())
+            misaligned = sum(len(r.misaligned) for r in reports.values())
+            note = f"; {misaligned} spans off token boundaries were left out" if misaligned else ""
+            self.statusBar().showMessage(f"Wrote {written} documents to {out}{note}.", 10000)
+        return run_with_progress(self, "Exporting accepted documents", 0,
+                                 export_job(self.session.dataset, out), done)
+
+    def _reload_list(self) -> None:
+        self._filter_changed()
+        if self.session.document_id is not None:
+            self.open_document(self.session.document_id)
+        elif self.documents.rowCount():
+            self.table.selectRow(0)
 
     # Handlers named by ui.actions
 
