@@ -96,12 +96,20 @@ def set_status(document_id: int, annotator: str, status: str) -> None:
             Annotation.id == annotation_id).execute()
 
 
+SORT_KEYS = ("id", "status", "title", "spans")
+
+
 def document_rows(
     dataset_id: int, annotator: str, after_id: int = 0, limit: int = 200,
     status: str | None = None, containing: str | None = None,
+    sort: str = "id", descending: bool = False, offset: int = 0,
 ) -> list[DocumentRow]:
-    """A page of the document list, in id order: the annotator's status and span count (the
-    model's count where they have not opened it yet), filtered by status and by text."""
+    """A page of the document list: the annotator's status and span count (the model's count
+    where they have not opened it yet), filtered by status and by text.
+
+    In id order, pages follow `after_id` (cheap at any depth); sorted by status, title or
+    span count, they follow `offset`.
+    """
     mine, model = Annotation.alias(), Annotation.alias()
     current_status = fn.COALESCE(mine.status, "pending")
     span_count = (SpanRow.select(fn.COUNT(SpanRow.id))
@@ -113,8 +121,17 @@ def document_rows(
              .switch(Document)
              .join(model, JOIN.LEFT_OUTER, on=((model.document == Document.id)
                                                & model.annotator.is_null()))
-             .where((Document.dataset == dataset_id) & (Document.id > after_id))
-             .order_by(Document.id).limit(limit))
+             .where(Document.dataset == dataset_id)
+             .limit(limit))
+    if sort == "id":
+        query = query.where(Document.id < after_id if descending and after_id
+                            else Document.id > (0 if descending else after_id))
+        query = query.order_by(Document.id.desc() if descending else Document.id)
+    else:
+        key = {"status": current_status, "title": Document.text,
+               "spans": fn.COALESCE(span_count, 0)}[sort]  # an expression: it can .desc()
+        query = query.order_by(key.desc() if descending else key.asc(), Document.id)
+        query = query.offset(offset)
     if status:
         query = query.where(current_status == status)
     if containing:

@@ -8,6 +8,7 @@ from store.records import DocumentRow
 
 PAGE = 200
 COLUMNS = ("Status", "Document", "Spans")
+SORT_BY_COLUMN = {0: "status", 1: "title", 2: "spans"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -19,6 +20,7 @@ class DocumentListModel(QAbstractTableModel):
         self.dataset_id, self.annotator = dataset_id, annotator
         self.status_filter: str | None = None
         self.text_filter: str | None = None
+        self.sort_key, self.descending = "id", False
         self._rows: list[DocumentRow] = []
         self._row_of: dict[int, int] = {}  # document id -> row
         self._exhausted = False
@@ -62,7 +64,8 @@ class DocumentListModel(QAbstractTableModel):
             return
         after = self._rows[-1].id if self._rows else 0
         page = document_rows(self.dataset_id, self.annotator, after, PAGE,
-                             self.status_filter, self.text_filter)
+                             self.status_filter, self.text_filter, self.sort_key,
+                             self.descending, offset=len(self._rows))
         self._exhausted = len(page) < PAGE
         if page:
             first = len(self._rows)
@@ -72,11 +75,20 @@ class DocumentListModel(QAbstractTableModel):
             self._rows += page
             self.endInsertRows()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorts in the store, not among the rows fetched so far; column -1: document order."""
+        self.sort_key = SORT_BY_COLUMN.get(column, "id")
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self._reload()
+
     # Goldspan's
 
     def set_filter(self, status: str | None, text: str | None) -> None:
-        self.beginResetModel()
         self.status_filter, self.text_filter = status or None, text or None
+        self._reload()
+
+    def _reload(self) -> None:
+        self.beginResetModel()
         self._rows, self._row_of, self._exhausted = [], {}, False
         self.endResetModel()
         self.fetchMore()

@@ -90,3 +90,19 @@ def test_document_rows_page_and_filter_for_one_annotator(store):
     assert [r.title for r in document_rows(store.id, "ana", containing="Lyon 3")] == ["Story 3"]
     assert [r.status for r in document_rows(store.id, "ben")][1] == "pending"
     assert annotator_progress(store.id, "ana") == (1, 5)
+
+
+def test_document_rows_sort_in_the_store(store):
+    add_documents(store.id, [TextDocument(t) for t in ("b two", "a one", "c three")])
+    b, a, c = [d.id for d in Document.select().order_by(Document.id)]
+    save_predictions([(a, [Span(0, 1, "X", "m")] * 1), (c, [Span(0, 1, "X", "m"),
+                                                            Span(2, 7, "Y", "m")])])
+    open_annotation(b, "ana")
+    set_status(b, "ana", "accepted")
+    titles = lambda **kw: [r.title for r in document_rows(store.id, "ana", **kw)]  # noqa: E731
+    assert titles() == ["b two", "a one", "c three"]
+    assert titles(descending=True) == ["c three", "a one", "b two"]
+    assert titles(sort="title") == ["a one", "b two", "c three"]
+    assert titles(sort="spans", descending=True) == ["c three", "a one", "b two"]
+    assert titles(sort="status") == ["b two", "a one", "c three"]  # accepted < pending
+    assert titles(sort="title", limit=1, offset=1) == ["b two"]

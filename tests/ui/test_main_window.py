@@ -1,5 +1,5 @@
 """The window as an annotator uses it: keys and mouse, the store checked after each step."""
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableWidget
 
 from annotate.spans import Span
@@ -68,3 +68,13 @@ def test_shortcut_sheet_lists_every_action_and_label(qtbot, open_window):
     assert rows["Accept and next"] == "A"
     assert rows["Redo"] == "Ctrl+Shift+Z, Ctrl+Y"
     assert rows["Label GPE"] == "3"
+
+
+def test_clicking_a_header_sorts_the_whole_list(qtbot, open_window):
+    window = open_window()
+    header = window.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(1) + 5, header.height() // 2))
+    titles = [window.documents.data(window.documents.index(r, 1)) for r in range(3)]
+    assert titles == sorted(titles)
+    assert titles[0].startswith("Paris")
