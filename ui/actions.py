@@ -12,6 +12,7 @@ class ActionSpec:
     shortcuts: tuple[str, ...]
     menu: str
     checkable: bool = False
+    on_toolbar: bool = False
 
 
 ACTIONS = (
@@ -19,13 +20,13 @@ ACTIONS = (
     ActionSpec("preannotate_documents", "&Pre-annotate new documents", ("Ctrl+Shift+P",),
                "File"),
     ActionSpec("export_documents", "&Export accepted documents…", ("Ctrl+E",), "File"),
-    ActionSpec("accept", "&Accept and next", ("A",), "Document"),
-    ActionSpec("reject", "Re&ject and next", ("X",), "Document"),
-    ActionSpec("skip", "&Skip and next", ("Space",), "Document"),
+    ActionSpec("accept", "&Accept and next", ("A",), "Document", on_toolbar=True),
+    ActionSpec("reject", "Re&ject and next", ("X",), "Document", on_toolbar=True),
+    ActionSpec("skip", "&Skip and next", ("Space",), "Document", on_toolbar=True),
     ActionSpec("next_document", "&Next document", ("PgDown",), "Document"),
     ActionSpec("previous_document", "&Previous document", ("PgUp",), "Document"),
-    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
-    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", on_toolbar=True),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", on_toolbar=True),
     ActionSpec("delete_span", "&Delete span", ("Delete", "Backspace"), "Edit"),
     ActionSpec("next_span", "Next span", ("Tab",), "Edit"),
     ActionSpec("previous_span", "Previous span", ("Shift+Tab",), "Edit"),
@@ -35,7 +36,8 @@ ACTIONS = (
     ActionSpec("end_right", "End one token right", ("Ctrl+Right",), "Edit"),
     ActionSpec("character_mode", "Select by &character, not token", ("Ctrl+Shift+C",), "View",
                checkable=True),
-    ActionSpec("compare", "Show the &model's spans", ("Ctrl+M",), "View", checkable=True),
+    ActionSpec("compare", "Show the &model's spans", ("Ctrl+M",), "View", checkable=True,
+               on_toolbar=True),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "Help"),
 )
 

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         menus = {}
+        toolbar = self.addToolBar("Document")
+        toolbar.setObjectName("document")
         for spec in ACTIONS:
             if spec.id == "undo":
                 action = self.editor.undo_stack.createUndoAction(self, "&Undo")
@@ -101,6 +103,8 @@ class MainWindow(QMainWindow):
             if spec.menu not in menus:
                 menus[spec.menu] = self.menuBar().addMenu(f"&{spec.menu}")
             menus[spec.menu].addAction(action)
+            if spec.on_toolbar:
+                toolbar.addAction(action)
             self.addAction(action)  # shortcuts work wherever focus is in the window
             self.actions_by_id[spec.id] = action
 

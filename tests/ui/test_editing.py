@@ -61,3 +61,29 @@ def test_redrawing_only_touched_blocks_matches_a_full_redraw(qtbot, editing):
     view.highlighter.show_spans(session.spans, session.selected)
     assert incremental == [view.highlighter.segments_of(b) for b in blocks]
     assert any(incremental)
+
+
+def test_click_then_shift_click_extends_into_a_span(qtbot, editing, article):
+    session, view, editor = editing
+    editor.active_label = "EVENT"
+    viewport = view.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=point_of(view, TEXT.index("marched")))
+    end = TEXT.index("marched") + len("marched in")
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     pos=point_of(view, end - 1, after=True))
+    assert Span(23, 33, "EVENT") in spans_for(article, "ana")
+
+
+def test_comparing_with_the_model_shows_removed_and_added_spans(qtbot, editing, article):
+    session, view, editor = editing
+    editor.click(TEXT.index("Tuesday"))
+    editor.delete_selected()
+    editor.active_label = "EVENT"
+    drag(qtbot, view, TEXT.index("marched"), TEXT.index("marched") + 7)
+    view.set_comparing(True)
+    formats = {(start, length): fmt for start, length, fmt in view.highlighter.segments_of(0)}
+    assert formats[(42, 7)].fontStrikeOut()  # the removed DATE, ghosted
+    assert formats[(23, 7)].fontOverline()  # the added EVENT
+    assert not formats[(34, 4)].fontOverline()  # the model's PERSON, kept as it was
+    view.set_comparing(False)
+    assert (42, 7) not in {(s, n) for s, n, _ in view.highlighter.segments_of(0)}

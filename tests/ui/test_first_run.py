@@ -15,10 +15,10 @@ def test_samples_are_imported_and_preannotated_in_the_background(qtbot, store, s
     qtbot.addWidget(window)
     window.show()
     assert window.documents.rowCount() == 0  # usable, empty, while the job runs
-    job = first_run_job(store)
-    with qtbot.waitSignal(job.signals.finished, timeout=120_000):
-        start_background_work(window, job, 6)
-    assert window.documents.rowCount() == len(list(SAMPLES.glob("*.txt")))
+    start_background_work(window, first_run_job(store), 6)
+    # what the annotator waits for: the list filled and pre-annotation over
+    qtbot.waitUntil(lambda: window.documents.rowCount() == len(list(SAMPLES.glob("*.txt")))
+                    and not window.preannotating, timeout=120_000)
     assert window.session.document_id is not None
     assert len(window.session.spans) > 10 and not window.preannotating
 
