@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self._build_actions()
+        self.addToolBarBreak()  # every label in view, on a row of its own
         self.addToolBar(LabelBar(self.editor))
         self._build_status_bar(annotator)
 

@@ -38,8 +38,12 @@ def dark_palette() -> QPalette:
                          (QPalette.ColorRole.Button, "#333333"),
                          (QPalette.ColorRole.ButtonText, "#e6e6e6"),
                          (QPalette.ColorRole.Highlight, "#3d6fb4"),
-                         (QPalette.ColorRole.HighlightedText, "#ffffff")):
+                         (QPalette.ColorRole.HighlightedText, "#ffffff"),
+                         (QPalette.ColorRole.PlaceholderText, "#9a9a9a")):
         palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.Text):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#767676"))
     return palette
 
 
@@ -67,6 +71,14 @@ def main(out: Path) -> None:
             window.article.verticalScrollBar().setValue(0)
             app.processEvents()
             window.grab().save(str(out / f"window-{name}.png"))
+            if name == "light":  # fix two of the model's mistakes, then compare with it
+                window.editor.delete_selected()  # "BAY" is no LOC
+                window.editor.click(window.session.text.index("Varro"))
+                window.editor.choose_label("LOC")  # a river, not a PERSON
+                window.actions_by_id["compare"].trigger()
+                window.article.verticalScrollBar().setValue(0)
+                app.processEvents()
+                window.article.grab().save(str(out / "article-compare.png"))
             window.close()
 
 

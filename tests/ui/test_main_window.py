@@ -78,3 +78,14 @@ def test_clicking_a_header_sorts_the_whole_list(qtbot, open_window):
     titles = [window.documents.data(window.documents.index(r, 1)) for r in range(3)]
     assert titles == sorted(titles)
     assert titles[0].startswith("Paris")
+
+
+def test_window_size_and_splitters_are_remembered(qtbot, open_window):
+    window = open_window()
+    window.resize(711, 533)  # within the offscreen screen, which restoring fits it to
+    window.splitter.setSizes([150, 400, 150])
+    sizes = window.splitter.sizes()
+    window.close()
+    again = open_window()
+    assert (again.width(), again.height()) == (711, 533)
+    assert again.splitter.sizes() == sizes
