@@ -87,3 +87,14 @@ def test_comparing_with_the_model_shows_removed_and_added_spans(qtbot, editing, 
     assert not formats[(34, 4)].fontOverline()  # the model's PERSON, kept as it was
     view.set_comparing(False)
     assert (42, 7) not in {(s, n) for s, n, _ in view.highlighter.segments_of(0)}
+
+
+def test_hovering_a_span_names_its_label_value_and_source(qtbot, editing):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+    session, view, editor = editing
+    at = point_of(view, 5)  # inside "Well over 7,500"
+    QApplication.sendEvent(view.viewport(),
+                           QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at)))
+    assert QToolTip.text() == "CARDINAL = 7500  (model)"
