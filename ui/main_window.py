@@ -259,9 +259,10 @@ class MainWindow(QMainWindow):
     # Reactions to the one signal
 
     def _session_changed(self) -> None:
-        if self.session.document_id is not None:
-            self.documents.refresh_document(self.session.document_id)
-        shown = (self.session.document_id, self.session.status)
+        stored = self.session.stored_document
+        if stored is not None:
+            self.documents.refresh_document(stored)
+        shown = (self.session.document_id, self.session.status, stored)
         if shown != self._progress_for:  # counting a large dataset is not free
             self._progress_for = shown
             self._show_progress()

@@ -23,6 +23,8 @@ class AnnotationSession(QObject):
     # With `changed`, the character ranges whose spans or selection the change touched, so
     # that a view of a long article redraws those alone; None: anything may have changed.
     touched: list[tuple[int, int]] | None = None
+    # The document the change was stored for: an undo may reach one no longer open.
+    stored_document: int | None = None
 
     def __init__(self, dataset: DatasetRecord, annotator: str):
         super().__init__()
@@ -44,6 +46,7 @@ class AnnotationSession(QObject):
         self.spans, self.predictions = list(record.spans), record.predictions
         self.tokens = tokens_of(record.text)
         self.selected = None
+        self.stored_document = None
         self._emit(None)
 
     def span_at(self, offset: int) -> Span | None:
@@ -54,6 +57,7 @@ class AnnotationSession(QObject):
     def select(self, span: Span | None) -> None:
         touched = [s for s in (self.selected, span) if s is not None]
         self.selected = span
+        self.stored_document = None
         self._emit(touched)
 
     def new_span(self, start: int, end: int, label: str) -> Span:
@@ -72,7 +76,10 @@ class AnnotationSession(QObject):
 
     def add(self, document_id: int, span: Span) -> None:
         editing.add_span(document_id, self.annotator, span)
-        if document_id == self.document_id:
+        self.stored_document = document_id
+        if document_id != self.document_id:
+            self._emit([])
+        else:
             touched = [span, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(self.spans, span, Mode.SPANS)
             self.selected = span
@@ -80,14 +87,20 @@ class AnnotationSession(QObject):
 
     def remove(self, document_id: int, span: Span) -> None:
         editing.remove_span(document_id, self.annotator, span)
-        if document_id == self.document_id:
+        self.stored_document = document_id
+        if document_id != self.document_id:
+            self._emit([])
+        else:
             self.spans = span_ops.remove(self.spans, span)
             self.selected = None if self.selected == span else self.selected
             self._emit([span])
 
     def replace(self, document_id: int, old: Span, new: Span) -> None:
         editing.replace_span(document_id, self.annotator, old, new)
-        if document_id == self.document_id:
+        self.stored_document = document_id
+        if document_id != self.document_id:
+            self._emit([])
+        else:
             touched = [old, new, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(span_ops.remove(self.spans, old), new, Mode.SPANS)
             self.selected = new
@@ -95,9 +108,10 @@ class AnnotationSession(QObject):
 
     def set_status(self, document_id: int, status: str) -> None:
         editing.set_status(document_id, self.annotator, status)
+        self.stored_document = document_id
         if document_id == self.document_id:
             self.status = status
-            self._emit([])
+        self._emit([])
 
     def _emit(self, touched: list[Span] | None) -> None:
         self.touched = None if touched is None else [(s.start, s.end) for s in touched]

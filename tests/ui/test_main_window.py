@@ -89,3 +89,13 @@ def test_window_size_and_splitters_are_remembered(qtbot, open_window):
     again = open_window()
     assert (again.width(), again.height()) == (711, 533)
     assert again.splitter.sizes() == sizes
+
+
+def test_undo_after_moving_on_reaches_the_earlier_document(qtbot, open_window, store):
+    window = open_window()
+    press(qtbot, window, Qt.Key.Key_A)  # accept the first, open the second
+    assert window.documents.data(window.documents.index(0, 0)) == "accepted"
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert document_rows(store.id, "ana")[0].status == "pending"
+    assert window.documents.data(window.documents.index(0, 0)) == "pending"  # the list too
+    assert window.progress_label.text() == "0 / 3 done"
