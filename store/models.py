@@ -8,9 +8,9 @@ from peewee import (
     TextField,
 )
 
-database = DatabaseProxy()
+from store.records import STATUSES  # noqa: F401 (the store's statuses, kept with the records)
 
-STATUSES = ("pending", "accepted", "rejected", "skipped")
+database = DatabaseProxy()
 
 
 def utc_now() -> datetime:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
 
+STATUSES = ("pending", "accepted", "rejected", "skipped")
+
 
 @dataclass(frozen=True)
 class DatasetRecord:

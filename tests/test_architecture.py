@@ -34,3 +34,15 @@ def test_importing_every_core_module_loads_no_qt():
                          text=True, check=True)
     assert len(modules) > 10
     assert out.stdout.strip() == "[]"
+
+
+def test_the_window_reaches_the_store_only_through_its_functions():
+    """ui/ calls store functions that return dataclasses; it never queries peewee itself."""
+    offenders = []
+    for path in (ROOT / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.name}: {n}" for n in names
+                          if n.split(".")[0] == "peewee" or n in ("store.models", "store.db.database")]
+    assert offenders == []

@@ -54,11 +54,7 @@ def start_background_work(window: MainWindow, job: Job, total: int) -> None:
 
     def done(_result) -> None:
         window.statusBar().showMessage("Pre-annotation finished.", 6000)
-        window.documents.set_filter(None, None)  # counts changed
-        if window.session.document_id is None:
-            window.table.selectRow(0)
-        else:
-            window.open_document(window.session.document_id)
+        window.reload_list()  # new documents, new counts
 
     def failed(reason: str) -> None:
         window.statusBar().showMessage(f"Pre-annotation stopped: {reason}")

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from store.editing import annotator_progress, has_predictions
-from store.models import STATUSES
-from store.records import DatasetRecord
+from store.records import STATUSES, DatasetRecord
 from ui.actions import ACTIONS
 from ui.article_view import ArticleView
 from ui.document_list import DocumentListModel
@@ -169,7 +168,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{result.added} documents added{skipped}.", 8000)
             if documents_to_preannotate(self.session.dataset):
                 self.start_preannotation()  # first: new documents wait for their spans
-            self._reload_list()
+            self.reload_list()
         return run_with_progress(self, "Importing documents", len(paths),
                                  import_job(self.session.dataset, paths), done)
 
@@ -182,7 +181,7 @@ class MainWindow(QMainWindow):
     def start_preannotation(self) -> Job:
         def done(summary) -> None:
             self.statusBar().showMessage(f"{summary.documents} documents pre-annotated.", 8000)
-            self._reload_list()
+            self.reload_list()
 
         self.preannotating = True
         job = run_with_progress(self, "Pre-annotating documents",
@@ -208,7 +207,7 @@ class MainWindow(QMainWindow):
         return run_with_progress(self, "Exporting accepted documents", 0,
                                  export_job(self.session.dataset, out), done)
 
-    def _reload_list(self) -> None:
+    def reload_list(self) -> None:
         self._filter_changed()
         if self.session.document_id is not None:
             self.open_document(self.session.document_id)

@@ -69,7 +69,7 @@ def test_cancelling_preannotation_keeps_whole_batches_only(qtbot, window, store,
 
 def test_export_from_the_window_writes_accepted_documents(qtbot, window, store, tmp_path):
     add_documents(store.id, [TextDocument("Lyon welcomed 300 visitors.")])
-    window._reload_list()
+    window.reload_list()
     window.accept()
     out = tmp_path / "gold.spacy"
     with qtbot.waitSignal(window.start_export(out).signals.finished, timeout=30_000):
