@@ -76,10 +76,7 @@ class AnnotationSession(QObject):
 
     def add(self, document_id: int, span: Span) -> None:
         editing.add_span(document_id, self.annotator, span)
-        self.stored_document = document_id
-        if document_id != self.document_id:
-            self._emit([])
-        else:
+        if self._stored_in_open_document(document_id):
             touched = [span, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(self.spans, span, Mode.SPANS)
             self.selected = span
@@ -87,20 +84,14 @@ class AnnotationSession(QObject):
 
     def remove(self, document_id: int, span: Span) -> None:
         editing.remove_span(document_id, self.annotator, span)
-        self.stored_document = document_id
-        if document_id != self.document_id:
-            self._emit([])
-        else:
+        if self._stored_in_open_document(document_id):
             self.spans = span_ops.remove(self.spans, span)
             self.selected = None if self.selected == span else self.selected
             self._emit([span])
 
     def replace(self, document_id: int, old: Span, new: Span) -> None:
         editing.replace_span(document_id, self.annotator, old, new)
-        self.stored_document = document_id
-        if document_id != self.document_id:
-            self._emit([])
-        else:
+        if self._stored_in_open_document(document_id):
             touched = [old, new, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(span_ops.remove(self.spans, old), new, Mode.SPANS)
             self.selected = new
@@ -112,6 +103,15 @@ class AnnotationSession(QObject):
         if document_id == self.document_id:
             self.status = status
         self._emit([])
+
+    def _stored_in_open_document(self, document_id: int) -> bool:
+        """Notes where a change was stored; a document no longer open (an undo after moving
+        on) only needs its views told, with nothing to redraw in the article."""
+        self.stored_document = document_id
+        if document_id == self.document_id:
+            return True
+        self._emit([])
+        return False
 
     def _emit(self, touched: list[Span] | None) -> None:
         self.touched = None if touched is None else [(s.start, s.end) for s in touched]
