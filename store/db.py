@@ -83,7 +83,9 @@ def _connect(name: str) -> Database:
             raise StoreError(f"{name}: cannot open this database ({error})") from error
     path = Path(name).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a writer waits out the
+    # busy timeout; a deferred one that read first would fail at once on upgrading its lock.
+    return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
 
 
 def _refuse_foreign(name: str, version: int, tables: set[str]) -> None:

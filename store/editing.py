@@ -5,7 +5,9 @@ with ten thousand. The annotation is created on first open, seeded from the mode
 """
 from __future__ import annotations
 
-from peewee import JOIN, fn
+from functools import wraps
+
+from peewee import JOIN, DatabaseError, fn
 
 from annotate.spans import Span
 from store.models import STATUSES, Annotation, Document, Span as SpanRow, database, utc_now
@@ -14,7 +16,19 @@ from store.records import AnnotationRecord, DocumentRow
 
 
 class EditError(Exception):
-    """The store does not hold what the edit expects (changed elsewhere meanwhile)."""
+    """The edit was not stored: the store does not hold what it expects (changed elsewhere
+    meanwhile), or the database refused the write (locked by another program, disk full)."""
+
+
+def _stored(edit):
+    """Turns a database failure into an EditError, which the window knows how to report."""
+    @wraps(edit)
+    def storing(*args, **kwargs):
+        try:
+            return edit(*args, **kwargs)
+        except DatabaseError as error:
+            raise EditError(f"the database refused the change ({error})") from error
+    return storing
 
 
 def open_annotation(document_id: int, annotator: str) -> AnnotationRecord:
@@ -60,6 +74,7 @@ def _row_of(annotation_id: int, span: Span):
         & (SpanRow.end == span.end) & (SpanRow.label == span.label)).limit(1)
 
 
+@_stored
 def add_span(document_id: int, annotator: str, span: Span) -> None:
     with database.atomic():
         annotation_id = _annotation_id(document_id, annotator)
@@ -67,6 +82,7 @@ def add_span(document_id: int, annotator: str, span: Span) -> None:
         _touch(annotation_id)
 
 
+@_stored
 def remove_span(document_id: int, annotator: str, span: Span) -> None:
     with database.atomic():
         annotation_id = _annotation_id(document_id, annotator)
@@ -75,6 +91,7 @@ def remove_span(document_id: int, annotator: str, span: Span) -> None:
         _touch(annotation_id)
 
 
+@_stored
 def replace_span(document_id: int, annotator: str, old: Span, new: Span) -> None:
     """A relabel or a resize: one row changes."""
     with database.atomic():
@@ -87,6 +104,7 @@ def replace_span(document_id: int, annotator: str, old: Span, new: Span) -> None
         _touch(annotation_id)
 
 
+@_stored
 def set_status(document_id: int, annotator: str, status: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from peewee import chunked, fn
+from peewee import __exception_wrapper__, chunked, fn
 
 from annotate.document import TextDocument
 from annotate.labels import LabelRecord
@@ -159,8 +159,9 @@ def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
     columns = ", ".join(quoted(field.column_name) for field in _SPAN_FIELDS)
     placeholders = ", ".join([database.obj.param] * len(_SPAN_FIELDS))
     sql = f"INSERT INTO {quoted(SpanRow._meta.table_name)} ({columns}) VALUES ({placeholders})"
-    database.cursor().executemany(
-        sql, [(ann_id, s.start, s.end, s.label, s.source, s.value) for ann_id, s in rows])
+    with __exception_wrapper__:  # the driver's errors become peewee's, as for any query
+        database.cursor().executemany(
+            sql, [(ann_id, s.start, s.end, s.label, s.source, s.value) for ann_id, s in rows])
 
 
 def save_annotation(

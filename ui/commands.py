@@ -1,60 +1,78 @@
 """One QUndoCommand per edit. redo and undo only call the session, which stores the change
-before it shows it, so an undo is saved as surely as the edit it undoes."""
+before it shows it, so an undo is saved as surely as the edit it undoes.
+
+A change the store refuses is not shown, and its command marks itself obsolete, so Qt drops
+it from the stack instead of keeping an edit that was never saved; the session reports why.
+"""
 from __future__ import annotations
+
+from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from annotate.spans import Span
+from annotate.spans import Span, SpanError
+from store.editing import EditError
 from ui.session import AnnotationSession
 
 
-class AddSpan(QUndoCommand):
+class StoredCommand(QUndoCommand):
+    def __init__(self, session: AnnotationSession, text: str):
+        super().__init__(text)
+        self.session, self.document_id = session, session.document_id
+
+    def _store(self, change: Callable[[], None]) -> None:
+        try:
+            change()
+        except (EditError, SpanError) as error:
+            self.setObsolete(True)
+            self.session.problem.emit(f"{self.text()} was not saved: {error}")
+
+
+class AddSpan(StoredCommand):
     def __init__(self, session: AnnotationSession, span: Span):
-        super().__init__(f"Add {span.label}")
-        self.session, self.document_id, self.span = session, session.document_id, span
+        super().__init__(session, f"Add {span.label}")
+        self.span = span
 
     def redo(self) -> None:
-        self.session.add(self.document_id, self.span)
+        self._store(lambda: self.session.add(self.document_id, self.span))
 
     def undo(self) -> None:
-        self.session.remove(self.document_id, self.span)
+        self._store(lambda: self.session.remove(self.document_id, self.span))
 
 
-class RemoveSpan(QUndoCommand):
+class RemoveSpan(StoredCommand):
     def __init__(self, session: AnnotationSession, span: Span):
-        super().__init__(f"Remove {span.label}")
-        self.session, self.document_id, self.span = session, session.document_id, span
+        super().__init__(session, f"Remove {span.label}")
+        self.span = span
 
     def redo(self) -> None:
-        self.session.remove(self.document_id, self.span)
+        self._store(lambda: self.session.remove(self.document_id, self.span))
 
     def undo(self) -> None:
-        self.session.add(self.document_id, self.span)
+        self._store(lambda: self.session.add(self.document_id, self.span))
 
 
-class ReplaceSpan(QUndoCommand):
+class ReplaceSpan(StoredCommand):
     """A relabel or a boundary change."""
 
     def __init__(self, session: AnnotationSession, old: Span, new: Span, text: str):
-        super().__init__(text)
-        self.session, self.document_id = session, session.document_id
+        super().__init__(session, text)
         self.old, self.new = old, new
 
     def redo(self) -> None:
-        self.session.replace(self.document_id, self.old, self.new)
+        self._store(lambda: self.session.replace(self.document_id, self.old, self.new))
 
     def undo(self) -> None:
-        self.session.replace(self.document_id, self.new, self.old)
+        self._store(lambda: self.session.replace(self.document_id, self.new, self.old))
 
 
-class SetStatus(QUndoCommand):
+class SetStatus(StoredCommand):
     def __init__(self, session: AnnotationSession, status: str):
-        super().__init__(f"Mark {status}")
-        self.session, self.document_id = session, session.document_id
+        super().__init__(session, f"Mark {status}")
         self.old, self.new = session.status, status
 
     def redo(self) -> None:
-        self.session.set_status(self.document_id, self.new)
+        self._store(lambda: self.session.set_status(self.document_id, self.new))
 
     def undo(self) -> None:
-        self.session.set_status(self.document_id, self.old)
+        self._store(lambda: self.session.set_status(self.document_id, self.old))

@@ -6,7 +6,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter,
+    QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
+    QSplitter,
     QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.article.span_drawn.connect(self.editor.draw)
         self.article.offset_clicked.connect(self.editor.click)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.session.problem.connect(self._problem)
         self.editor.status_set.connect(lambda _: self.next_document())
         self.session.changed.connect(self._session_changed)
         self.documents.set_filter(None, None)
@@ -265,6 +267,11 @@ class MainWindow(QMainWindow):
         if shown != self._progress_for:  # counting a large dataset is not free
             self._progress_for = shown
             self._show_progress()
+
+    def _problem(self, text: str) -> None:
+        """An edit was not saved: said plainly, and kept on screen until the next message."""
+        self.statusBar().showMessage(text)
+        QMessageBox.warning(self, "Not saved", text)
 
     def _show_progress(self) -> None:
         done, total = annotator_progress(self.session.dataset.id, self.session.annotator)

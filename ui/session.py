@@ -20,6 +20,7 @@ from store.records import AnnotationRecord, DatasetRecord
 
 class AnnotationSession(QObject):
     changed = Signal()  # spans, selection, status or document: views redraw from this alone
+    problem = Signal(str)  # an edit the store refused, in words for the annotator
     # With `changed`, the character ranges whose spans or selection the change touched, so
     # that a view of a long article redraws those alone; None: anything may have changed.
     touched: list[tuple[int, int]] | None = None

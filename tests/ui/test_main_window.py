@@ -99,3 +99,26 @@ def test_undo_after_moving_on_reaches_the_earlier_document(qtbot, open_window, s
     assert document_rows(store.id, "ana")[0].status == "pending"
     assert window.documents.data(window.documents.index(0, 0)) == "pending"  # the list too
     assert window.progress_label.text() == "0 / 3 done"
+
+
+def test_an_edit_the_database_refuses_is_reported_and_not_kept(qtbot, open_window, article,
+                                                             db_path, monkeypatch):
+    import sqlite3
+    from PySide6.QtWidgets import QMessageBox
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    window = open_window()
+    window.editor.active_label = "EVENT"
+    other_program = sqlite3.connect(db_path, timeout=0)
+    other_program.execute("BEGIN EXCLUSIVE")  # holds the write lock past the busy timeout
+    try:
+        drag(qtbot, window.article, TEXT.index("marched"), TEXT.index("marched") + 7)
+    finally:
+        other_program.rollback()
+        other_program.close()
+    assert len(shown) == 1 and "Add EVENT was not saved" in shown[0] and "locked" in shown[0]
+    assert Span(23, 30, "EVENT") not in window.session.spans  # not shown as if saved
+    assert window.editor.undo_stack.count() == 0  # nor kept to undo
+    assert Span(23, 30, "EVENT") not in spans_for(article, "ana")
+    drag(qtbot, window.article, TEXT.index("marched"), TEXT.index("marched") + 7)
+    assert Span(23, 30, "EVENT") in spans_for(article, "ana")  # works again once free
