@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from contextlib import contextmanager
 from enum import Enum
@@ -14,10 +15,12 @@ from typing import Annotated, Iterator, Optional
 import typer
 from tqdm import tqdm
 
+from annotate.agreement import agreement_report
 from annotate.formats import InputError
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
 from annotate.spans import Mode
+from annotate.tokenizer import tokens_of
 from store import jobs, queries
 from store.db import StoreError, open_database
 from store.records import DatasetRecord
@@ -103,16 +106,31 @@ def import_documents(
     labels: Annotated[Path, typer.Option(help="Label set for a new dataset")] = DEFAULT_LABEL_SET,
     mode: Annotated[Mode, typer.Option(help="For a new dataset: entities (no overlaps) "
                                             "or spans")] = Mode.ENTITIES,
+    annotator: Annotated[Optional[str], typer.Option(
+        help="Import the spans as this person's work, not as predictions")] = None,
+    status: Annotated[Optional[Status], typer.Option(
+        help="With --annotator: the status of that work [default: the file's answer, "
+             "else pending]", show_default=False)] = None,
     db: DbOption = None, dataset: DatasetOption = "default",
 ) -> None:
-    """Import documents; a text already in the dataset is skipped. Nothing is stored
-    unless every file reads cleanly."""
+    """Import documents; a text already in the dataset is skipped (with --annotator, the
+    annotation is added to it). Nothing is stored unless every file reads cleanly."""
     with reported_errors():
+        if status is not None and (annotator is None or status is Status.any):
+            raise jobs.JobError("--status takes accepted, rejected, skipped or pending, and "
+                                "goes with --annotator")
         label_set = load_label_set(labels)
         with progress_bar(None, "file") as bar:
             documents = jobs.read_inputs(paths, format.value, bar.update)
         open_database(db)
-        result = jobs.store_documents(dataset, label_set, mode, documents)
+        result = jobs.store_documents(dataset, label_set, mode, documents, annotator,
+                                      status.value if status else None)
+    if annotator:
+        kept = (f"; {result.already_annotated} they had annotated already, left as they were"
+                if result.already_annotated else "")
+        typer.echo(f"{dataset}: {result.annotations} annotations by {annotator}, "
+                   f"{result.added} of them on new documents{kept}")
+        return
     typer.echo(f"{dataset}: {result.added} documents added"
                + (f", {result.duplicates} already there and skipped" if result.duplicates else ""))
 
@@ -185,6 +203,63 @@ def export(
             for item in report.misaligned[:20]:
                 typer.echo(f"    document {item.document}: {item.span.start}-{item.span.end} "
                            f"{item.span.label} {item.text!r}")
+
+
+qa_app = typer.Typer(help="Quality assurance: agreement between annotators.",
+                     rich_markup_mode=None)
+app.add_typer(qa_app, name="qa")
+
+
+@qa_app.command("agreement")
+def qa_agreement(
+    status: Annotated[Status, typer.Option(help="Annotations to compare")] = Status.accepted,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Agreement on documents with two or more annotations: span F1 (exact and partial),
+    token-level Cohen's kappa per pair, Krippendorff's alpha, and each per label."""
+    with reported_errors():
+        open_database(db)
+        target = existing_dataset(dataset)
+        report = agreement_report(queries.annotations_by_document(target.id, status.value),
+                                  tokens_of)
+        if report.documents == 0:
+            raise jobs.JobError(f"no document of {dataset!r} has two or more annotations with "
+                                f"status {status.value}")
+    typer.echo(json.dumps(_agreement_json(report), indent=2) if as_json
+               else _agreement_table(report))
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 4)
+
+
+def _agreement_json(report) -> dict:
+    return {
+        "documents": report.documents, "annotators": list(report.annotators),
+        "alpha": _number(report.alpha),
+        "pairs": [{"annotators": [p.first, p.second], "documents": p.documents,
+                   "exact_f1": _number(p.exact.f1), "partial_f1": _number(p.partial.f1),
+                   "kappa": _number(p.kappa)} for p in report.pairs],
+        "labels": [{"label": l.label, "exact_f1": _number(l.exact_f1),
+                    "kappa": _number(l.kappa), "alpha": _number(l.alpha)}
+                   for l in report.labels],
+    }
+
+
+def _agreement_table(report) -> str:
+    def shown(value: float) -> str:
+        return "   n/a" if math.isnan(value) else f"{value:6.3f}"
+
+    lines = [f"{report.documents} documents, annotators: {', '.join(report.annotators)}",
+             f"Krippendorff's alpha (tokens, all annotators): {shown(report.alpha).strip()}",
+             "", f"{'pair':<30} {'docs':>5} {'F1 exact':>9} {'F1 partial':>11} {'kappa':>7}"]
+    lines += [f"{p.first + ' / ' + p.second:<30} {p.documents:>5} {shown(p.exact.f1):>9} "
+              f"{shown(p.partial.f1):>11} {shown(p.kappa):>7}" for p in report.pairs]
+    lines += ["", f"{'label':<12} {'F1 exact':>9} {'kappa':>7} {'alpha':>7}"]
+    lines += [f"{l.label:<12} {shown(l.exact_f1):>9} {shown(l.kappa):>7} {shown(l.alpha):>7}"
+              for l in report.labels]
+    return "\n".join(lines)
 
 
 @app.command()

@@ -150,3 +150,110 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    first: str
+    second: str
+    documents: int
+    exact: SpanAgreement
+    partial: SpanAgreement
+    kappa: float
+
+
+@dataclass(frozen=True)
+class LabelAgreement:
+    label: str
+    exact_f1: float  # over every pair
+    kappa: float  # the label against everything else, over every pair's tokens
+    alpha: float
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    documents: int
+    annotators: tuple[str, ...]
+    pairs: tuple[PairAgreement, ...]
+    alpha: float
+    labels: tuple[LabelAgreement, ...]
+
+
+def agreement_report(
+    documents: Iterable[tuple[str, dict[str, Sequence[Span]]]], tokenize,
+) -> AgreementReport:
+    """Agreement over documents annotated by two or more people.
+
+    `documents`: (text, {annotator: spans}); `tokenize(text)` gives the text's Tokens.
+    Pairs compare the documents both annotated; alpha takes every annotator at once, a
+    missing annotation counting as missing codes.
+    """
+    annotators: set[str] = set()
+    tagged: list[dict[str, list[str]]] = []
+    exact: dict[tuple[str, str], SpanAgreement] = defaultdict(lambda: SpanAgreement(0, 0, 0))
+    partial: dict[tuple[str, str], SpanAgreement] = defaultdict(lambda: SpanAgreement(0, 0, 0))
+    shared: Counter[tuple[str, str]] = Counter()
+    label_spans: dict[str, SpanAgreement] = defaultdict(lambda: SpanAgreement(0, 0, 0))
+    for text, by_annotator in documents:
+        if len(by_annotator) < 2:
+            continue
+        annotators |= set(by_annotator)
+        tokens = tokenize(text)
+        tagged.append({who: token_tags(tokens, spans) for who, spans in by_annotator.items()})
+        for a, b in _pairs(by_annotator):
+            exact[a, b] += span_agreement(by_annotator[a], by_annotator[b])
+            partial[a, b] += span_agreement(by_annotator[a], by_annotator[b], partial=True)
+            shared[a, b] += 1
+            for label, score in span_agreement_by_label(by_annotator[a],
+                                                        by_annotator[b]).items():
+                label_spans[label] += score
+    order = tuple(sorted(annotators))
+    pairs = tuple(
+        PairAgreement(a, b, shared[a, b], exact[a, b], partial[a, b],
+                      cohen_kappa(*_paired_tags(tagged, a, b)))
+        for a, b in sorted(shared))
+    labels = tuple(
+        LabelAgreement(label, score.f1, _label_kappa(tagged, order, label),
+                       krippendorff_alpha(_units(tagged, order, label)))
+        for label, score in sorted(label_spans.items()))
+    return AgreementReport(len(tagged), order, pairs, krippendorff_alpha(_units(tagged, order)),
+                           labels)
+
+
+def _pairs(by_annotator: dict) -> list[tuple[str, str]]:
+    names = sorted(by_annotator)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+
+
+def _paired_tags(tagged, a: str, b: str, label: str | None = None) -> tuple[list, list]:
+    first, second = [], []
+    for document in tagged:
+        if a in document and b in document:
+            first += document[a] if label is None else binary_tags(document[a], label)
+            second += document[b] if label is None else binary_tags(document[b], label)
+    return first, second
+
+
+def _label_kappa(tagged, annotators: tuple[str, ...], label: str) -> float:
+    """Kappa of the label against everything else, over the tokens of every pair."""
+    first, second = [], []
+    for i, a in enumerate(annotators):
+        for b in annotators[i + 1:]:
+            more_first, more_second = _paired_tags(tagged, a, b, label)
+            first += more_first
+            second += more_second
+    return cohen_kappa(first, second) if first else math.nan
+
+
+def _units(tagged, annotators: tuple[str, ...], label: str | None = None) -> list[list]:
+    units = []
+    for document in tagged:
+        columns = [document.get(who) for who in annotators]
+        length = len(next(c for c in columns if c is not None))
+        for index in range(length):
+            codes = [None if column is None else column[index] for column in columns]
+            if label is not None:
+                codes = [None if c is None else (label if c == label else OUTSIDE)
+                         for c in codes]
+            units.append(codes)
+    return units

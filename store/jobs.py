@@ -23,8 +23,8 @@ from annotate.spans import Mode
 from annotate.split import dev_set
 from store.models import database
 from store.queries import (
-    add_documents, count_documents, current_documents, ensure_dataset, save_predictions,
-    texts_to_predict,
+    add_annotations, add_documents, count_documents, current_documents, ensure_dataset,
+    save_predictions, texts_to_predict,
 )
 from store.records import DatasetRecord, ImportResult
 
@@ -53,12 +53,16 @@ def read_inputs(
 
 def store_documents(
     dataset_name: str, labels: Sequence[LabelRecord], mode: Mode,
-    documents: Sequence[TextDocument],
+    documents: Sequence[TextDocument], annotator: str | None = None,
+    status: str | None = None,
 ) -> ImportResult:
     """Adds documents to the dataset (created with these labels if new), all in one
-    transaction."""
+    transaction: their spans as predictions, or with an annotator as that person's work
+    (in `status`, else the file's own answer)."""
     with database.atomic():
         dataset = ensure_dataset(dataset_name, labels, mode)
+        if annotator:
+            return add_annotations(dataset.id, documents, annotator, status)
         return add_documents(dataset.id, documents)
 
 

@@ -86,6 +86,72 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
     return ImportResult(added=added, duplicates=duplicates)
 
 
+def add_annotations(
+    dataset_id: int, documents: Iterable[TextDocument], annotator: str,
+    status: str | None = None,
+) -> ImportResult:
+    """Each document's spans as the annotator's own work, in one transaction. A text already
+    in the dataset gets the annotation added to its document; where that annotator has
+    annotated it already, their existing work is kept and the import's is counted as left."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    added = known = annotations = kept = 0
+    with database.atomic():
+        for batch in chunked(documents, PAGE):
+            hashed = [(content_hash(doc.text), doc) for doc in batch]
+            ids = dict(Document.select(Document.content_hash, Document.id).where(
+                (Document.dataset == dataset_id)
+                & Document.content_hash.in_([digest for digest, _ in hashed])).tuples())
+            for digest, doc in hashed:
+                if digest in ids:
+                    known += 1
+                else:
+                    ids[digest] = Document.insert(
+                        dataset=dataset_id, text=doc.text, content_hash=digest,
+                        source=doc.source,
+                        meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
+                    ).execute()
+                    added += 1
+                annotation, created = Annotation.get_or_create(
+                    document=ids[digest], annotator=annotator,
+                    defaults={"status": status or doc.status})
+                if not created:
+                    kept += 1
+                    continue
+                insert_spans([(annotation.id, span) for span in doc.spans or ()])
+                annotations += 1
+    return ImportResult(added, known, annotations, kept)
+
+
+def annotations_by_document(
+    dataset_id: int, status: str = "accepted"
+) -> Iterator[tuple[str, dict[str, list[Span]]]]:
+    """(text, {annotator: spans}) of each document that two or more people annotated, in
+    that status ("any": every status)."""
+    people = Annotation.annotator.is_null(False)
+    if status != "any":
+        people &= Annotation.status == status
+    shared = (Annotation.select(Annotation.document).join(Document)
+              .where((Document.dataset == dataset_id) & people)
+              .group_by(Annotation.document).having(fn.COUNT(Annotation.id) >= 2))
+    last_id = 0
+    while True:
+        docs = list(Document.select(Document.id, Document.text)
+                    .where(Document.id.in_(shared) & (Document.id > last_id))
+                    .order_by(Document.id).limit(PAGE))
+        if not docs:
+            return
+        last_id = docs[-1].id
+        rows = list(Annotation.select(Annotation.id, Annotation.document, Annotation.annotator)
+                    .where(Annotation.document.in_([d.id for d in docs]) & people).tuples())
+        spans = _spans_of([ann_id for ann_id, _, _ in rows])
+        by_document: dict[int, dict[str, list[Span]]] = {}
+        for ann_id, doc_id, annotator in rows:
+            by_document.setdefault(doc_id, {})[annotator] = spans.get(ann_id, [])
+        for doc in docs:
+            yield doc.text, by_document[doc.id]
+
+
 def count_documents(dataset_id: int, unpredicted_only: bool = False) -> int:
     return _documents(dataset_id, unpredicted_only).count()
 

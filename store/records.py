@@ -19,8 +19,10 @@ class DatasetRecord:
 
 @dataclass(frozen=True)
 class ImportResult:
-    added: int
-    duplicates: int
+    added: int  # new documents
+    duplicates: int  # texts the dataset had already
+    annotations: int = 0  # imported as an annotator's work
+    already_annotated: int = 0  # that annotator had annotated the text: left as it was
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,24 @@ def test_alpha_matches_the_krippendorff_package(units):
 
 def test_per_label_tags():
     assert binary_tags(["A", "B", "O", "A"], "A") == ["A", OUTSIDE, OUTSIDE, "A"]
+
+
+def test_agreement_report_by_hand():
+    from annotate.agreement import agreement_report
+    ana = [Span(0, 15, "CARDINAL"), Span(34, 38, "GPE")]
+    ben = [Span(10, 15, "CARDINAL"), Span(34, 38, "GPE")]
+    report = agreement_report([(TEXT, {"ana": ana, "ben": ben}),
+                               ("Lyon only.", {"ana": [Span(0, 4, "GPE")]})], tokens_of)
+    assert report.documents == 1 and report.annotators == ("ana", "ben")
+    [pair] = report.pairs
+    assert (pair.first, pair.second, pair.documents) == ("ana", "ben", 1)
+    assert pair.exact.f1 == pytest.approx(0.5) and pair.partial.f1 == 1.0
+    # tokens: Well over 7,500 people marched in Lyon on Tuesday . -> ana tags 3 CARDINAL,
+    # ben tags 1; they differ on 2 of 10 tokens
+    first = ["CARDINAL"] * 3 + ["O"] * 3 + ["GPE"] + ["O"] * 3
+    second = ["O", "O", "CARDINAL"] + ["O"] * 3 + ["GPE"] + ["O"] * 3
+    assert pair.kappa == pytest.approx(cohen_kappa_score(first, second))
+    assert report.alpha == pytest.approx(krippendorff_alpha(list(map(list, zip(first, second)))))
+    labels = {entry.label: entry for entry in report.labels}
+    assert labels["GPE"].exact_f1 == 1.0 and labels["GPE"].kappa == 1.0
+    assert labels["CARDINAL"].exact_f1 == 0.0
