@@ -9,12 +9,18 @@ import platformdirs
 from peewee import Database, DatabaseError, ImproperlyConfigured, SqliteDatabase
 from playhouse.db_url import connect
 
-from store.models import MODELS, database
+from store.models import MODELS, Review, database
 
-SCHEMA_VERSION = 1
-# Migration from version N to N+1: MIGRATIONS[N](db), run inside one transaction with
-# playhouse.migrate. None yet: version 1 is the first schema.
-MIGRATIONS: dict[int, object] = {}
+SCHEMA_VERSION = 2
+
+
+def _add_reviews(db: Database) -> None:
+    db.create_tables([Review])
+
+
+# Migration from version N to N+1: MIGRATIONS[N](db), each in one transaction with the
+# version written at its end, so an interrupted upgrade leaves the old version whole.
+MIGRATIONS: dict[int, object] = {1: _add_reviews}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

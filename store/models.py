@@ -85,4 +85,18 @@ class Span(BaseModel):
         indexes = ((("annotation", "start", "end"), False),)
 
 
-MODELS = (Dataset, Label, Document, Annotation, Span)
+class Review(BaseModel):
+    """A QA check of one accepted annotation: drawn into a sample, then passed or failed."""
+
+    annotation = ForeignKeyField(Annotation, backref="reviews", on_delete="CASCADE",
+                                 unique=True)  # each annotation is drawn at most once
+    sample = CharField()  # the name of the review queue it was drawn into
+    reviewer = CharField(null=True)
+    verdict = CharField(default="pending")  # pending, pass, fail
+    categories = TextField(default="[]")  # JSON list of error categories
+    comment = TextField(default="")
+    created = DateTimeField(default=utc_now)
+    reviewed = DateTimeField(null=True)
+
+
+MODELS = (Dataset, Label, Document, Annotation, Span, Review)

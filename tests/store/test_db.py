@@ -80,3 +80,30 @@ def test_a_database_url_opens_the_same_models(tmp_path):
 def test_a_url_that_cannot_be_opened_is_explained(url, reason):
     with pytest.raises(StoreError, match=f"{url}: cannot open this database .*{reason}"):
         open_database(url)
+
+
+def test_a_version_1_store_is_upgraded_and_keeps_its_data(tmp_path):
+    """Built as Goldspan 1 left it: its tables, no review table, user_version 1."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript("""
+            CREATE TABLE dataset (id INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL UNIQUE,
+                mode VARCHAR(255) NOT NULL, created DATETIME NOT NULL);
+            CREATE TABLE document (id INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL,
+                text TEXT NOT NULL, content_hash VARCHAR(64) NOT NULL, meta TEXT NOT NULL,
+                source VARCHAR(255) NOT NULL, created DATETIME NOT NULL);
+            CREATE TABLE annotation (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL,
+                annotator VARCHAR(255), status VARCHAR(255) NOT NULL,
+                created DATETIME NOT NULL, updated DATETIME NOT NULL);
+            INSERT INTO dataset VALUES (1, 'news', 'entities', '2026-01-01');
+            INSERT INTO document VALUES (1, 1, 'Lyon', 'h', '{}', '', '2026-01-01');
+            PRAGMA user_version = 1;
+        """)
+    open_database(path)
+    try:
+        from store.models import Review
+        assert [d.text for d in Document.select()] == ["Lyon"]
+        assert Review.select().count() == 0  # the new table is there
+        assert Review._meta.database.pragma("user_version") == SCHEMA_VERSION == 2
+    finally:
+        close_database()
