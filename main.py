@@ -15,13 +15,14 @@ from typing import Annotated, Iterator, Optional
 import typer
 from tqdm import tqdm
 
-from annotate.agreement import agreement_report
+from annotate.agreement import agreement_report, wilson_interval
 from annotate.formats import InputError
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
+from annotate.sampling import stratified_sample
 from annotate.spans import Mode
 from annotate.tokenizer import tokens_of
-from store import jobs, queries
+from store import jobs, queries, reviews
 from store.db import StoreError, open_database
 from store.records import DatasetRecord
 
@@ -228,6 +229,63 @@ def qa_agreement(
                                 f"status {status.value}")
     typer.echo(json.dumps(_agreement_json(report), indent=2) if as_json
                else _agreement_table(report))
+
+
+@qa_app.command("sample")
+def qa_sample(
+    n: Annotated[Optional[int], typer.Option("--n", min=1, help="How many to draw")] = None,
+    fraction: Annotated[Optional[float], typer.Option(
+        min=0.0, max=1.0, help="Or what share of the accepted work to draw")] = None,
+    seed: Annotated[int, typer.Option(help="The same seed draws the same sample")] = 0,
+    annotator: Annotated[Optional[str], typer.Option(help="Only this person's work")] = None,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Draw accepted, not yet reviewed annotations for a spot check, every annotator in
+    proportion, and make them a review queue."""
+    with reported_errors():
+        if (n is None) == (fraction is None):
+            raise jobs.JobError("give --n or --fraction (one of them)")
+        open_database(db)
+        target = existing_dataset(dataset)
+        candidates = reviews.reviewable(target.id, annotator)
+        if not candidates:
+            raise jobs.JobError(f"no accepted, unreviewed annotation in {dataset!r}"
+                                + (f" by {annotator}" if annotator else ""))
+        drawn = stratified_sample(candidates, n, fraction, seed)
+        name = f"sample seed {seed}, {len(drawn)} of {len(candidates)}"
+        sampled = reviews.create_sample(drawn, name)
+    typer.echo(f"{name}: review queue made")
+    for item in sampled:
+        typer.echo(f"  {item.annotator:<16} document {item.document_id:>6}  {item.title}")
+
+
+@qa_app.command("report")
+def qa_report(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Per annotator: reviewed, passed, pass rate with its 95% Wilson interval, and the
+    error categories of failed reviews."""
+    with reported_errors():
+        open_database(db)
+        rows = reviews.reviews_by_annotator(existing_dataset(dataset).id)
+    figures = [{"annotator": r.annotator, "reviewed": r.reviewed, "passed": r.passed,
+                "pass_rate": round(r.passed / r.reviewed, 4),
+                "interval_95": [round(x, 4) for x in wilson_interval(r.passed, r.reviewed)],
+                "errors": dict(r.categories.most_common())} for r in rows]
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    if not figures:
+        typer.echo(f"{dataset}: no review has a verdict yet")
+        return
+    typer.echo(f"{'annotator':<16} {'reviewed':>8} {'passed':>7} {'pass rate':>9}  "
+               f"{'95% interval':<15} errors")
+    for f in figures:
+        low, high = f["interval_95"]
+        errors = ", ".join(f"{name} {count}" for name, count in f["errors"].items())
+        typer.echo(f"{f['annotator']:<16} {f['reviewed']:>8} {f['passed']:>7} "
+                   f"{f['pass_rate']:>9.0%}  {low:.0%} to {high:.0%}{'':<5} {errors}")
 
 
 def _number(value: float) -> float | None:

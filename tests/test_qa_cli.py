@@ -68,3 +68,65 @@ def test_agreement_without_shared_documents_says_so(cli, tmp_path):
 def test_status_without_annotator_is_refused(cli, tmp_path):
     result = cli("import", write(tmp_path / "ana.jsonl", ANA), "--status", "accepted")
     assert result.exit_code == 1 and "goes with --annotator" in result.output
+
+
+def accepted_work(cli, tmp_path, people=("ana", "ben", "cem"), documents=6):
+    for who in people:
+        path = tmp_path / f"{who}.jsonl"
+        texts = [f"Story {i} from Lyon, by {who}." for i in range(documents)]
+        path.write_text("\n".join(json.dumps({
+            "text": text, "spans": [{"start": text.index("Lyon"), "end": text.index("Lyon") + 4,
+                                     "label": "GPE"}]}) for text in texts))
+        assert cli("import", path, "--annotator", who, "--status", "accepted").exit_code == 0
+
+
+def sampled_documents(output: str) -> list[str]:
+    return [line.split("  ")[-1] for line in output.splitlines()[1:]]
+
+
+def test_a_seeded_sample_covers_every_annotator_and_repeats(cli, tmp_path, db_path):
+    accepted_work(cli, tmp_path)
+    result = cli("qa", "sample", "--n", "4", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("sample seed 3, 4 of 18: review queue made")
+    drawn = sampled_documents(result.output)
+    assert len(drawn) == 4 and all(any(w in d for d in drawn) for w in ("ana", "ben", "cem"))
+    # the same data and seed in a second store draws the same documents
+    from typer.testing import CliRunner
+    import main
+    from store.db import close_database
+    other = tmp_path / "other.db"
+    for who in ("ana", "ben", "cem"):
+        CliRunner().invoke(main.app, ["import", str(tmp_path / f"{who}.jsonl"), "--annotator",
+                                      who, "--status", "accepted", "--db", str(other)])
+        close_database()
+    again = CliRunner().invoke(main.app, ["qa", "sample", "--n", "4", "--seed", "3", "--db",
+                                          str(other)])
+    close_database()
+    assert sampled_documents(again.output) == drawn
+    # drawn work is not drawn again
+    rest = cli("qa", "sample", "--fraction", "1", "--seed", "3")
+    assert "14 of 14" in rest.output and not set(sampled_documents(rest.output)) & set(drawn)
+
+
+def test_report_gives_pass_rates_with_wilson_intervals(cli, tmp_path, db_path):
+    accepted_work(cli, tmp_path, people=("ana", "ben"), documents=3)
+    cli("qa", "sample", "--fraction", "1")
+    from store.db import close_database, open_database
+    from store.models import Review, Annotation
+    from store.reviews import record_review
+    open_database(db_path)
+    for review in Review.select(Review.id, Annotation.annotator, Annotation.id).join(Annotation)\
+            .order_by(Annotation.id).namedtuples():
+        fail = review.annotator == "ana" and review.id % 3 == 0
+        record_review(review.id, "rita", "fail" if fail else "pass",
+                      ["wrong boundary"] if fail else [])
+    close_database()
+    figures = {row["annotator"]: row for row in json.loads(cli("qa", "report", "--json").output)}
+    assert (figures["ana"]["reviewed"], figures["ana"]["passed"]) == (3, 2)
+    # Wilson, 2 of 3 at 95%: worked by hand
+    assert figures["ana"]["interval_95"] == [0.2077, 0.9385]
+    assert figures["ana"]["errors"] == {"wrong boundary": 1}
+    assert figures["ben"]["pass_rate"] == 1.0
+    table = cli("qa", "report").output
+    assert "67%" in table and "wrong boundary 1" in table

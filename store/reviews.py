@@ -1,0 +1,82 @@
+"""QA reviews: draw accepted annotations into a sample, record verdicts, sum them up."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from store.models import Annotation, Document, Review, database, utc_now
+
+ERROR_CATEGORIES = ("missed span", "extra span", "wrong label", "wrong boundary")
+VERDICTS = ("pass", "fail")
+
+
+@dataclass(frozen=True)
+class SampledAnnotation:
+    review_id: int
+    annotator: str
+    document_id: int
+    title: str
+
+
+@dataclass
+class AnnotatorReviews:
+    annotator: str
+    reviewed: int = 0
+    passed: int = 0
+    categories: Counter = field(default_factory=Counter)
+
+
+def reviewable(dataset_id: int, annotator: str | None = None) -> list[tuple[str, int]]:
+    """(annotator, annotation id) of accepted work not drawn for review yet."""
+    query = (Annotation.select(Annotation.annotator, Annotation.id).join(Document)
+             .where((Document.dataset == dataset_id) & (Annotation.status == "accepted")
+                    & Annotation.annotator.is_null(False)
+                    & Annotation.id.not_in(Review.select(Review.annotation))))
+    if annotator:
+        query = query.where(Annotation.annotator == annotator)
+    return list(query.tuples())
+
+
+def create_sample(annotation_ids: Sequence[int], name: str) -> list[SampledAnnotation]:
+    """A review queue of these annotations, in one transaction."""
+    with database.atomic():
+        Review.insert_many([{"annotation": i, "sample": name} for i in annotation_ids]).execute()
+        rows = (Review.select(Review.id, Annotation.annotator, Document.id, Document.text)
+                .join(Annotation).join(Document)
+                .where(Review.sample == name).order_by(Annotation.annotator, Document.id)
+                .tuples())
+        return [SampledAnnotation(review_id, annotator, doc_id, _first_line(text))
+                for review_id, annotator, doc_id, text in rows]
+
+
+def record_review(review_id: int, reviewer: str, verdict: str,
+                  categories: Sequence[str] = (), comment: str = "") -> None:
+    if verdict not in VERDICTS:
+        raise ValueError(f"a verdict is pass or fail, not {verdict!r}")
+    unknown = set(categories) - set(ERROR_CATEGORIES)
+    if unknown:
+        raise ValueError(f"unknown error categories: {', '.join(sorted(unknown))}")
+    with database.atomic():
+        Review.update(reviewer=reviewer, verdict=verdict, comment=comment,
+                      categories=json.dumps(sorted(categories)), reviewed=utc_now()).where(
+            Review.id == review_id).execute()
+
+
+def reviews_by_annotator(dataset_id: int) -> list[AnnotatorReviews]:
+    """Per annotator: how much of their work was reviewed, passed, and why it failed."""
+    summary: dict[str, AnnotatorReviews] = {}
+    rows = (Review.select(Annotation.annotator, Review.verdict, Review.categories)
+            .join(Annotation).join(Document)
+            .where((Document.dataset == dataset_id) & (Review.verdict != "pending")).tuples())
+    for annotator, verdict, categories in rows:
+        entry = summary.setdefault(annotator, AnnotatorReviews(annotator))
+        entry.reviewed += 1
+        entry.passed += verdict == "pass"
+        entry.categories.update(json.loads(categories))
+    return [summary[name] for name in sorted(summary)]
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:80]
