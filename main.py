@@ -16,6 +16,7 @@ import typer
 from tqdm import tqdm
 
 from annotate.agreement import agreement_report, wilson_interval
+from annotate.consistency import label_conflicts, model_changes, rank_by_model_disagreement
 from annotate.formats import InputError
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
@@ -286,6 +287,54 @@ def qa_report(
         errors = ", ".join(f"{name} {count}" for name, count in f["errors"].items())
         typer.echo(f"{f['annotator']:<16} {f['reviewed']:>8} {f['passed']:>7} "
                    f"{f['pass_rate']:>9.0%}  {low:.0%} to {high:.0%}{'':<5} {errors}")
+
+
+@qa_app.command("consistency")
+def qa_consistency(
+    status: Annotated[Status, typer.Option(help="Finished work to look at")] = Status.accepted,
+    top: Annotated[int, typer.Option(min=1, help="Rows per section")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """The same text labelled differently across the dataset, the model's spans annotators
+    changed most often, and documents ranked by how far they moved from the model."""
+    with reported_errors():
+        open_database(db)
+        rows = list(queries.gold_with_predictions(existing_dataset(dataset).id, status.value))
+        if not rows:
+            raise jobs.JobError(f"no document of {dataset!r} has status {status.value}")
+    conflicts = label_conflicts((doc_id, text, gold) for doc_id, text, _, gold in rows)
+    changes = model_changes((predicted, gold) for _, _, predicted, gold in rows)
+    ranked = rank_by_model_disagreement((doc_id, predicted, gold)
+                                        for doc_id, _, predicted, gold in rows)
+    if as_json:
+        typer.echo(json.dumps({
+            "label_conflicts": [{"surface": c.surface, "labels": c.labels,
+                                 "documents": list(c.documents)} for c in conflicts[:top]],
+            "model_changes": {"kept": dict(changes.kept), "removed": dict(changes.removed),
+                              "resized": dict(changes.resized),
+                              "relabelled": [{"from": a, "to": b, "count": n} for (a, b), n
+                                             in changes.relabelled.most_common()]},
+            "documents_by_disagreement": [{"document": d, "disagreement": round(score, 4)}
+                                          for d, score in ranked[:top]],
+        }, indent=2))
+        return
+    typer.echo(f"{len(rows)} documents with status {status.value}\n")
+    typer.echo("Same text, different labels:")
+    for c in conflicts[:top] or []:
+        labels = ", ".join(f"{label} {n}" for label, n in c.labels.items())
+        typer.echo(f"  {c.surface!r:<30} {labels}   documents {', '.join(map(str, c.documents[:8]))}")
+    if not conflicts:
+        typer.echo("  none")
+    typer.echo("\nThe model's spans, and what annotators did with them:")
+    for label in sorted(set(changes.kept) | set(changes.removed) | set(changes.resized)):
+        typer.echo(f"  {label:<10} kept {changes.kept[label]:>5}  removed "
+                   f"{changes.removed[label]:>5}  resized {changes.resized[label]:>5}")
+    for (before, after), n in changes.relabelled.most_common(top):
+        typer.echo(f"  relabelled {before} -> {after}: {n}")
+    typer.echo("\nDocuments furthest from the model (1 - F1):")
+    for document_id, score in ranked[:top]:
+        typer.echo(f"  document {document_id:>6}  {score:.3f}")
 
 
 def _number(value: float) -> float | None:

@@ -351,3 +351,30 @@ def dataset_stats(dataset_id: int) -> DatasetStats:
 
 def dataset_names() -> list[str]:
     return [row.name for row in Dataset.select(Dataset.name).order_by(Dataset.name)]
+
+
+def gold_with_predictions(
+    dataset_id: int, status: str = "accepted"
+) -> Iterator[tuple[int, str, list[Span], list[Span]]]:
+    """(document id, text, the model's spans, the spans that stand) for each document in
+    `status`, a page at a time."""
+    page: list[CurrentDocument] = []
+    for document in current_documents(dataset_id, status):
+        page.append(document)
+        if len(page) == PAGE:
+            yield from _with_predictions(page)
+            page = []
+    yield from _with_predictions(page)
+
+
+def _with_predictions(documents: list[CurrentDocument]):
+    if not documents:
+        return
+    prediction_of = {doc_id: ann_id for ann_id, doc_id in (
+        Annotation.select(Annotation.id, Annotation.document)
+        .where(Annotation.document.in_([d.id for d in documents])
+               & Annotation.annotator.is_null()).tuples())}
+    spans = _spans_of(list(prediction_of.values()))
+    for document in documents:
+        yield (document.id, document.text, spans.get(prediction_of.get(document.id), []),
+               list(document.spans))

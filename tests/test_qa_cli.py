@@ -130,3 +130,32 @@ def test_report_gives_pass_rates_with_wilson_intervals(cli, tmp_path, db_path):
     assert figures["ben"]["pass_rate"] == 1.0
     table = cli("qa", "report").output
     assert "67%" in table and "wrong boundary 1" in table
+
+
+def test_consistency_finds_a_name_labelled_two_ways_and_what_changed(cli, tmp_path, db_path):
+    texts = ["Jordan won in Paris.", "Jordan closed its border.", "Paris hosted the final."]
+    cli("import", *[write_text(tmp_path / f"{i}.txt", t) for i, t in enumerate(texts)])
+    from store.db import close_database, open_database
+    from store.queries import save_annotation, save_predictions
+    from annotate.spans import Span
+    open_database(db_path)
+    first, second, third = [d.id for d in Document.select().order_by(Document.id)]
+    save_predictions([(first, [Span(0, 6, "PERSON", "m"), Span(14, 19, "GPE", "m")]),
+                      (second, [Span(0, 6, "PERSON", "m")]), (third, [Span(0, 5, "GPE", "m")])])
+    save_annotation(first, "ana", [Span(0, 6, "PERSON"), Span(14, 19, "GPE")], "accepted")
+    save_annotation(second, "ana", [Span(0, 6, "GPE")], "accepted")  # the country
+    save_annotation(third, "ana", [], "accepted")  # removed Paris
+    close_database()
+    figures = json.loads(cli("qa", "consistency", "--json").output)
+    [jordan] = figures["label_conflicts"]
+    assert jordan == {"surface": "Jordan", "labels": {"PERSON": 1, "GPE": 1},
+                      "documents": [first, second]}
+    assert figures["model_changes"]["relabelled"] == [{"from": "PERSON", "to": "GPE", "count": 1}]
+    assert figures["model_changes"]["removed"] == {"GPE": 1}
+    assert [d["document"] for d in figures["documents_by_disagreement"]][:2] == [second, third]
+    assert "relabelled PERSON -> GPE: 1" in cli("qa", "consistency").output
+
+
+def write_text(path, text):
+    path.write_text(text)
+    return path
