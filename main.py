@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from annotate.agreement import agreement_report, wilson_interval
 from annotate.consistency import label_conflicts, model_changes, rank_by_model_disagreement
+from annotate import qa_html
 from annotate.formats import InputError
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
@@ -216,6 +217,7 @@ app.add_typer(qa_app, name="qa")
 def qa_agreement(
     status: Annotated[Status, typer.Option(help="Annotations to compare")] = Status.accepted,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    html: Annotated[Optional[Path], typer.Option(help="Also write a report with charts")] = None,
     db: DbOption = None, dataset: DatasetOption = "default",
 ) -> None:
     """Agreement on documents with two or more annotations: span F1 (exact and partial),
@@ -230,6 +232,9 @@ def qa_agreement(
                                 f"status {status.value}")
     typer.echo(json.dumps(_agreement_json(report), indent=2) if as_json
                else _agreement_table(report))
+    if html is not None:
+        with reported_errors():
+            html.write_text(_agreement_html(dataset, report), encoding="utf-8")
 
 
 @qa_app.command("sample")
@@ -263,6 +268,7 @@ def qa_sample(
 @qa_app.command("report")
 def qa_report(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    html: Annotated[Optional[Path], typer.Option(help="Also write a report with charts")] = None,
     db: DbOption = None, dataset: DatasetOption = "default",
 ) -> None:
     """Per annotator: reviewed, passed, pass rate with its 95% Wilson interval, and the
@@ -274,6 +280,19 @@ def qa_report(
                 "pass_rate": round(r.passed / r.reviewed, 4),
                 "interval_95": [round(x, 4) for x in wilson_interval(r.passed, r.reviewed)],
                 "errors": dict(r.categories.most_common())} for r in rows]
+    if html is not None:
+        with reported_errors():
+            html.write_text(qa_html.page(f"Spot checks: {dataset}", [
+                qa_html.table(["annotator", "reviewed", "passed", "pass rate", "95% from",
+                               "95% to", "errors"],
+                              [(f["annotator"], f["reviewed"], f["passed"], f["pass_rate"],
+                                *f["interval_95"], ", ".join(f"{k} {v}" for k, v in
+                                                             f["errors"].items()))
+                               for f in figures]),
+                qa_html.bar_chart("Pass rate per annotator, with its 95% Wilson interval",
+                                  [(f["annotator"], f["pass_rate"], tuple(f["interval_95"]))
+                                   for f in figures]),
+            ]), encoding="utf-8")
     if as_json:
         typer.echo(json.dumps(figures, indent=2))
         return
@@ -352,6 +371,22 @@ def _agreement_json(report) -> dict:
                     "kappa": _number(l.kappa), "alpha": _number(l.alpha)}
                    for l in report.labels],
     }
+
+
+def _agreement_html(dataset: str, report) -> str:
+    pairs = [(f"{p.first} / {p.second}", p.documents, p.exact.f1, p.partial.f1, p.kappa)
+             for p in report.pairs]
+    labels = [(l.label, l.exact_f1, l.kappa, l.alpha) for l in report.labels]
+    return qa_html.page(f"Agreement: {dataset}", [
+        f"<p>{report.documents} documents annotated by two or more of "
+        f"{len(report.annotators)} annotators. Krippendorff's alpha over all tokens: "
+        f"{'n/a' if math.isnan(report.alpha) else f'{report.alpha:.3f}'}.</p>",
+        "<h2>Pairs of annotators</h2>",
+        qa_html.table(["pair", "documents", "F1 exact", "F1 partial", "kappa"], pairs),
+        qa_html.bar_chart("Span F1 (exact) per pair", [(n, f1, None) for n, _, f1, _, _ in pairs]),
+        "<h2>Per label</h2>", qa_html.table(["label", "F1 exact", "kappa", "alpha"], labels),
+        qa_html.bar_chart("Cohen's kappa per label", [(n, k, None) for n, _, k, _ in labels]),
+    ])
 
 
 def _agreement_table(report) -> str:

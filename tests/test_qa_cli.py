@@ -159,3 +159,26 @@ def test_consistency_finds_a_name_labelled_two_ways_and_what_changed(cli, tmp_pa
 def write_text(path, text):
     path.write_text(text)
     return path
+
+
+def test_html_reports_have_charts_escape_names_and_load_nothing(cli, tmp_path, db_path):
+    hostile = "<script>alert(1)</script>"
+    for who, spans in (("ana", ANA), (hostile, BEN)):
+        cli("import", write(tmp_path / f"{len(who)}.jsonl", spans), "--annotator", who)
+    out = tmp_path / "agreement.html"
+    assert cli("qa", "agreement", "--html", out).exit_code == 0
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 2
+    assert hostile not in page and "&lt;script&gt;" in page
+    assert "src=" not in page and "href=" not in page and "<script" not in page
+    cli("qa", "sample", "--fraction", "1")
+    from store.db import close_database, open_database
+    from store.models import Review
+    from store.reviews import record_review
+    open_database(db_path)
+    for review in Review.select():
+        record_review(review.id, "rita", "pass")
+    close_database()
+    report = tmp_path / "report.html"
+    assert cli("qa", "report", "--html", report).exit_code == 0
+    assert "Pass rate per annotator" in report.read_text() and "<line" in report.read_text()
