@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 from contextlib import contextmanager
 from enum import Enum
@@ -15,9 +14,9 @@ from typing import Annotated, Iterator, Optional
 import typer
 from tqdm import tqdm
 
-from annotate.agreement import agreement_report, wilson_interval
+from annotate.agreement import agreement_report
 from annotate.consistency import label_conflicts, model_changes, rank_by_model_disagreement
-from annotate import qa_html
+from annotate import qa_output
 from annotate.formats import InputError
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
@@ -230,11 +229,11 @@ def qa_agreement(
         if report.documents == 0:
             raise jobs.JobError(f"no document of {dataset!r} has two or more annotations with "
                                 f"status {status.value}")
-    typer.echo(json.dumps(_agreement_json(report), indent=2) if as_json
-               else _agreement_table(report))
+    typer.echo(json.dumps(qa_output.agreement_json(report), indent=2) if as_json
+               else qa_output.agreement_table(report))
     if html is not None:
         with reported_errors():
-            html.write_text(_agreement_html(dataset, report), encoding="utf-8")
+            html.write_text(qa_output.agreement_html(dataset, report), encoding="utf-8")
 
 
 @qa_app.command("sample")
@@ -276,36 +275,16 @@ def qa_report(
     with reported_errors():
         open_database(db)
         rows = reviews.reviews_by_annotator(existing_dataset(dataset).id)
-    figures = [{"annotator": r.annotator, "reviewed": r.reviewed, "passed": r.passed,
-                "pass_rate": round(r.passed / r.reviewed, 4),
-                "interval_95": [round(x, 4) for x in wilson_interval(r.passed, r.reviewed)],
-                "errors": dict(r.categories.most_common())} for r in rows]
+    figures = qa_output.review_figures(rows)
     if html is not None:
         with reported_errors():
-            html.write_text(qa_html.page(f"Spot checks: {dataset}", [
-                qa_html.table(["annotator", "reviewed", "passed", "pass rate", "95% from",
-                               "95% to", "errors"],
-                              [(f["annotator"], f["reviewed"], f["passed"], f["pass_rate"],
-                                *f["interval_95"], ", ".join(f"{k} {v}" for k, v in
-                                                             f["errors"].items()))
-                               for f in figures]),
-                qa_html.bar_chart("Pass rate per annotator, with its 95% Wilson interval",
-                                  [(f["annotator"], f["pass_rate"], tuple(f["interval_95"]))
-                                   for f in figures]),
-            ]), encoding="utf-8")
+            html.write_text(qa_output.review_html(dataset, figures), encoding="utf-8")
     if as_json:
         typer.echo(json.dumps(figures, indent=2))
-        return
-    if not figures:
+    elif figures:
+        typer.echo(qa_output.review_table(figures))
+    else:
         typer.echo(f"{dataset}: no review has a verdict yet")
-        return
-    typer.echo(f"{'annotator':<16} {'reviewed':>8} {'passed':>7} {'pass rate':>9}  "
-               f"{'95% interval':<15} errors")
-    for f in figures:
-        low, high = f["interval_95"]
-        errors = ", ".join(f"{name} {count}" for name, count in f["errors"].items())
-        typer.echo(f"{f['annotator']:<16} {f['reviewed']:>8} {f['passed']:>7} "
-                   f"{f['pass_rate']:>9.0%}  {low:.0%} to {high:.0%}{'':<5} {errors}")
 
 
 @qa_app.command("consistency")
@@ -354,54 +333,6 @@ def qa_consistency(
     typer.echo("\nDocuments furthest from the model (1 - F1):")
     for document_id, score in ranked[:top]:
         typer.echo(f"  document {document_id:>6}  {score:.3f}")
-
-
-def _number(value: float) -> float | None:
-    return None if math.isnan(value) else round(value, 4)
-
-
-def _agreement_json(report) -> dict:
-    return {
-        "documents": report.documents, "annotators": list(report.annotators),
-        "alpha": _number(report.alpha),
-        "pairs": [{"annotators": [p.first, p.second], "documents": p.documents,
-                   "exact_f1": _number(p.exact.f1), "partial_f1": _number(p.partial.f1),
-                   "kappa": _number(p.kappa)} for p in report.pairs],
-        "labels": [{"label": l.label, "exact_f1": _number(l.exact_f1),
-                    "kappa": _number(l.kappa), "alpha": _number(l.alpha)}
-                   for l in report.labels],
-    }
-
-
-def _agreement_html(dataset: str, report) -> str:
-    pairs = [(f"{p.first} / {p.second}", p.documents, p.exact.f1, p.partial.f1, p.kappa)
-             for p in report.pairs]
-    labels = [(l.label, l.exact_f1, l.kappa, l.alpha) for l in report.labels]
-    return qa_html.page(f"Agreement: {dataset}", [
-        f"<p>{report.documents} documents annotated by two or more of "
-        f"{len(report.annotators)} annotators. Krippendorff's alpha over all tokens: "
-        f"{'n/a' if math.isnan(report.alpha) else f'{report.alpha:.3f}'}.</p>",
-        "<h2>Pairs of annotators</h2>",
-        qa_html.table(["pair", "documents", "F1 exact", "F1 partial", "kappa"], pairs),
-        qa_html.bar_chart("Span F1 (exact) per pair", [(n, f1, None) for n, _, f1, _, _ in pairs]),
-        "<h2>Per label</h2>", qa_html.table(["label", "F1 exact", "kappa", "alpha"], labels),
-        qa_html.bar_chart("Cohen's kappa per label", [(n, k, None) for n, _, k, _ in labels]),
-    ])
-
-
-def _agreement_table(report) -> str:
-    def shown(value: float) -> str:
-        return "   n/a" if math.isnan(value) else f"{value:6.3f}"
-
-    lines = [f"{report.documents} documents, annotators: {', '.join(report.annotators)}",
-             f"Krippendorff's alpha (tokens, all annotators): {shown(report.alpha).strip()}",
-             "", f"{'pair':<30} {'docs':>5} {'F1 exact':>9} {'F1 partial':>11} {'kappa':>7}"]
-    lines += [f"{p.first + ' / ' + p.second:<30} {p.documents:>5} {shown(p.exact.f1):>9} "
-              f"{shown(p.partial.f1):>11} {shown(p.kappa):>7}" for p in report.pairs]
-    lines += ["", f"{'label':<12} {'F1 exact':>9} {'kappa':>7} {'alpha':>7}"]
-    lines += [f"{l.label:<12} {shown(l.exact_f1):>9} {shown(l.kappa):>7} {shown(l.alpha):>7}"
-              for l in report.labels]
-    return "\n".join(lines)
 
 
 @app.command()

@@ -10,9 +10,9 @@ from functools import wraps
 from peewee import JOIN, DatabaseError, fn
 
 from annotate.spans import Span
-from store.models import STATUSES, Annotation, Document, Span as SpanRow, database, utc_now
+from store.models import Annotation, Document, Span as SpanRow, database, utc_now
 from store.queries import insert_spans, spans_for
-from store.records import AnnotationRecord, DocumentRow
+from store.records import AnnotationRecord, DocumentRow, check_status
 
 
 class EditError(Exception):
@@ -106,8 +106,7 @@ def replace_span(document_id: int, annotator: str, old: Span, new: Span) -> None
 
 @_stored
 def set_status(document_id: int, annotator: str, status: str) -> None:
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    check_status(status)
     with database.atomic():
         annotation_id = _annotation_id(document_id, annotator)
         Annotation.update(status=status, updated=utc_now()).where(

@@ -8,8 +8,6 @@ from peewee import (
     TextField,
 )
 
-from store.records import STATUSES  # noqa: F401 (the store's statuses, kept with the records)
-
 database = DatabaseProxy()
 
 

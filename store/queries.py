@@ -16,10 +16,10 @@ from peewee import __exception_wrapper__, chunked, fn
 from annotate.document import TextDocument
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
-from store.models import (
-    STATUSES, Annotation, Dataset, Document, Label, Span as SpanRow, database, utc_now,
+from store.models import Annotation, Dataset, Document, Label, Span as SpanRow, database, utc_now
+from store.records import (
+    CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status,
 )
-from store.records import CurrentDocument, DatasetRecord, DatasetStats, ImportResult
 
 PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips
 
@@ -93,8 +93,8 @@ def add_annotations(
     """Each document's spans as the annotator's own work, in one transaction. A text already
     in the dataset gets the annotation added to its document; where that annotator has
     annotated it already, their existing work is kept and the import's is counted as left."""
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if status is not None:
+        check_status(status)
     added = known = annotations = kept = 0
     with database.atomic():
         for batch in chunked(documents, PAGE):
@@ -234,8 +234,7 @@ def save_annotation(
     document_id: int, annotator: str, spans: Sequence[Span], status: str = "pending"
 ) -> None:
     """Stores a person's whole annotation of a document: its spans and status."""
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    check_status(status)
     if not annotator:
         raise ValueError("an annotation needs the annotator's name")
     with database.atomic():

@@ -9,6 +9,12 @@ from annotate.spans import Mode, Span
 STATUSES = ("pending", "accepted", "rejected", "skipped")
 
 
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    return status
+
+
 @dataclass(frozen=True)
 class DatasetRecord:
     id: int

@@ -13,7 +13,7 @@ import main
 from annotate.spans import Span
 from store.db import close_database, open_database
 from store.models import Document
-from store.queries import find_dataset, save_annotation
+from store.queries import save_annotation
 from tests.conftest import ROOT, SAMPLES, table_dump
 
 NUMBER_WORDS = {"eight", "three", "two", "six", "four", "half", "dozens", "hundreds"}
