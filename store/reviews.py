@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from peewee import chunked
+
 from store.models import Annotation, Document, Review, database, utc_now
 
 ERROR_CATEGORIES = ("missed span", "extra span", "wrong label", "wrong boundary")
@@ -42,7 +44,8 @@ def reviewable(dataset_id: int, annotator: str | None = None) -> list[tuple[str,
 def create_sample(annotation_ids: Sequence[int], name: str) -> list[SampledAnnotation]:
     """A review queue of these annotations, in one transaction."""
     with database.atomic():
-        Review.insert_many([{"annotation": i, "sample": name} for i in annotation_ids]).execute()
+        for chunk in chunked(annotation_ids, 500):  # within every database's parameter limit
+            Review.insert_many([{"annotation": i, "sample": name} for i in chunk]).execute()
         rows = (Review.select(Review.id, Annotation.annotator, Document.id, Document.text)
                 .join(Annotation).join(Document)
                 .where(Review.sample == name).order_by(Annotation.annotator, Document.id)
