@@ -86,22 +86,27 @@ def remove(spans: Sequence[Span], target: Span) -> list[Span]:
     return [*spans[:at], *spans[at + 1:]]
 
 
+def replace_span(
+    spans: Sequence[Span], old: Span, new: Span, mode: Mode = Mode.ENTITIES
+) -> list[Span]:
+    """The old span changed into the new one (a relabel, new boundaries), checked as an
+    addition would be: relabel and resize are both this."""
+    return add(remove(spans, old), new, mode)
+
+
 def relabel(spans: Sequence[Span], target: Span, label: str, source: str = "") -> list[Span]:
-    rest = remove(spans, target)
     changed = replace(target, label=label, source=source or target.source)
-    if changed in rest:
-        raise SpanError(f"{label} {target.start}-{target.end} is already there")
-    return sorted([*rest, changed])
+    return replace_span(spans, target, changed, Mode.SPANS)  # same place: no new overlap
 
 
 def resize(
     spans: Sequence[Span], target: Span, start: int, end: int, mode: Mode = Mode.ENTITIES,
     source: str = "",
 ) -> list[Span]:
-    rest = remove(spans, target)
     # The old numeric value may no longer describe the new text; the caller re-parses it.
-    return add(rest, replace(target, start=start, end=end, source=source or target.source,
-                             value=None), mode)
+    changed = replace(target, start=start, end=end, source=source or target.source,
+                      value=None)
+    return replace_span(spans, target, changed, mode)
 
 
 class Tokens:

@@ -85,7 +85,7 @@ def run(db: str | None, dataset_name: str) -> int:
     settings = QSettings()
     window = MainWindow(dataset, annotator_name(settings), settings)
     window.show()
-    unpredicted = count_documents(dataset.id, unpredicted_only=True)
+    unpredicted = jobs.count_to_preannotate(dataset)
     if count_documents(dataset.id) == 0 or unpredicted:
         start_background_work(window, first_run_job(dataset),
                               unpredicted or len(list(SAMPLES.glob("*.txt"))))

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from annotate.preannotate import PipelineSpec, default_model
 from store import jobs
-from store.queries import count_documents
 from store.records import DatasetRecord
 from ui.background import Job
 
@@ -65,7 +64,3 @@ def export_job(dataset: DatasetRecord, out: Path, status: str = "accepted"):
     def work(progress):
         return jobs.export_dataset(dataset, out, fmt, status, progress=progress)
     return work
-
-
-def documents_to_preannotate(dataset: DatasetRecord) -> int:
-    return count_documents(dataset.id, unpredicted_only=True)

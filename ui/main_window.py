@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from store import jobs
 from store.editing import annotator_progress, has_predictions
 from store.records import STATUSES, DatasetRecord
 from ui.actions import ACTIONS
@@ -18,9 +19,7 @@ from ui.article_view import ArticleView
 from ui.document_list import DocumentListModel
 from ui.background import Job
 from ui.editor import Editor
-from ui.long_work import (
-    documents_to_preannotate, export_job, import_job, preannotate_job, run_with_progress,
-)
+from ui.long_work import export_job, import_job, preannotate_job, run_with_progress
 from ui.panels import LabelBar, SpanPanel, label_keys
 from ui.session import AnnotationSession
 
@@ -168,14 +167,14 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             skipped = f", {result.duplicates} already there" if result.duplicates else ""
             self.statusBar().showMessage(f"{result.added} documents added{skipped}.", 8000)
-            if documents_to_preannotate(self.session.dataset):
+            if jobs.count_to_preannotate(self.session.dataset):
                 self.start_preannotation()  # first: new documents wait for their spans
             self.reload_list()
         return run_with_progress(self, "Importing documents", len(paths),
                                  import_job(self.session.dataset, paths), done)
 
     def preannotate_documents(self) -> None:
-        if not documents_to_preannotate(self.session.dataset):
+        if not jobs.count_to_preannotate(self.session.dataset):
             self.statusBar().showMessage("Every document is pre-annotated already.", 6000)
             return
         self.start_preannotation()
@@ -187,7 +186,7 @@ class MainWindow(QMainWindow):
 
         self.preannotating = True
         job = run_with_progress(self, "Pre-annotating documents",
-                                documents_to_preannotate(self.session.dataset),
+                                jobs.count_to_preannotate(self.session.dataset),
                                 preannotate_job(self.session.dataset), done)
         for signal in (job.signals.finished, job.signals.failed):
             signal.connect(lambda *_: setattr(self, "preannotating", False))

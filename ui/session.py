@@ -71,7 +71,7 @@ class AnnotationSession(QObject):
         span_ops.add(self.spans, span, self.dataset.mode)
 
     def check_replace(self, old: Span, new: Span) -> None:
-        span_ops.add(span_ops.remove(self.spans, old), new, self.dataset.mode)
+        span_ops.replace_span(self.spans, old, new, self.dataset.mode)
 
     # Writing: each stores first, then changes memory, then tells the views
 
@@ -94,7 +94,7 @@ class AnnotationSession(QObject):
         editing.replace_span(document_id, self.annotator, old, new)
         if self._stored_in_open_document(document_id):
             touched = [old, new, *([self.selected] if self.selected else [])]
-            self.spans = span_ops.add(span_ops.remove(self.spans, old), new, Mode.SPANS)
+            self.spans = span_ops.replace_span(self.spans, old, new, Mode.SPANS)
             self.selected = new
             self._emit(touched)
 
