@@ -205,6 +205,20 @@ def export(
             for item in report.misaligned[:20]:
                 typer.echo(f"    document {item.document}: {item.span.start}-{item.span.end} "
                            f"{item.span.label} {item.text!r}")
+    if status is Status.accepted:
+        report_held_back(queries.held_back(target.id))
+
+
+def report_held_back(held: list) -> None:
+    """Accepted work that was not exported: said, never dropped silently."""
+    if not held:
+        return
+    typer.secho(f"{len(held)} documents with accepted work were not exported:",
+                fg=typer.colors.YELLOW)
+    for item in held[:20]:
+        typer.echo(f"  document {item.document_id}: {item.reason}")
+    if len(held) > 20:
+        typer.echo(f"  … and {len(held) - 20} more")
 
 
 qa_app = typer.Typer(help="Quality assurance: agreement between annotators.",
@@ -353,6 +367,22 @@ def stats(
     typer.echo("spans per label:")
     for label, count in figures.by_label.items():
         typer.echo(f"  {label:<10} {count:>8}")
+
+
+@app.command()
+def configure(
+    annotators_per_document: Annotated[Optional[int], typer.Option(
+        min=1, help="How many people should annotate each document")] = None,
+    db: DbOption = None, dataset: DatasetOption = "default",
+) -> None:
+    """Show or change a dataset's settings."""
+    with reported_errors():
+        open_database(db)
+        target = existing_dataset(dataset)
+        if annotators_per_document is not None:
+            target = queries.set_annotators_per_document(target.id, annotators_per_document)
+    typer.echo(f"{target.name}: mode {target.mode.value}, "
+               f"{target.annotators_per_document} annotators per document")
 
 
 if __name__ == "__main__":

@@ -9,18 +9,37 @@ import platformdirs
 from peewee import Database, DatabaseError, ImproperlyConfigured, SqliteDatabase
 from playhouse.db_url import connect
 
-from store.models import MODELS, Review, database
+from playhouse.migrate import SchemaMigrator, migrate
 
-SCHEMA_VERSION = 2
+from store.models import MODELS, Annotation, Dataset, Review, Settled, database
+
+SCHEMA_VERSION = 3
 
 
 def _add_reviews(db: Database) -> None:
     db.create_tables([Review])
 
 
+def _add_versions(db: Database) -> None:
+    """Reviewed and adjudicated versions beside people's own work; annotators per document."""
+    migrator = SchemaMigrator.from_database(db)
+    # allow_not_null: the columns' SQL defaults fill existing rows. Without it peewee rebuilds
+    # a SQLite table to add NOT NULL, and dropping the old table cascades to its spans.
+    migrate(
+        migrator.add_column("annotation", "kind", Annotation.kind, allow_not_null=True),
+        migrator.add_column("annotation", "based_on_id", Annotation.based_on),
+        migrator.add_column("dataset", "annotators_per_document",
+                            Dataset.annotators_per_document, allow_not_null=True),
+    )
+    # One annotation per (document, annotator) becomes one per (document, annotator, kind).
+    db.execute_sql("DROP INDEX IF EXISTS annotation_document_id_annotator")
+    Annotation._schema.create_indexes(safe=True)
+    db.create_tables([Settled])
+
+
 # Migration from version N to N+1: MIGRATIONS[N](db), each in one transaction with the
 # version written at its end, so an interrupted upgrade leaves the old version whole.
-MIGRATIONS: dict[int, object] = {1: _add_reviews}
+MIGRATIONS: dict[int, object] = {1: _add_reviews, 2: _add_versions}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

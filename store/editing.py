@@ -1,18 +1,24 @@
-"""Edits to one annotator's annotation, each its own small transaction.
+"""Edits to one annotation, each its own small transaction.
 
 An edit touches one span row, so it costs the same on a document with ten spans as on one
-with ten thousand. The annotation is created on first open, seeded from the model's spans.
+with ten thousand. Edits name their annotation with an AnnotationKey: a person's own work, a
+reviewer's correction of it, or the adjudicated version.
 """
 from __future__ import annotations
 
 from functools import wraps
+from typing import Sequence
 
 from peewee import JOIN, DatabaseError, fn
 
+from annotate.adjudication import compare
 from annotate.spans import Span
-from store.models import Annotation, Document, Span as SpanRow, database, utc_now
-from store.queries import insert_spans, spans_for
-from store.records import AnnotationRecord, DocumentRow, check_status
+from annotate.versions import ADJUDICATED, OWN, REVIEWED
+from store.models import (
+    Annotation, Dataset, Document, Settled as SettledRow, Span as SpanRow, database, utc_now,
+)
+from store.queries import insert_spans, spans_for, spans_of_annotations
+from store.records import AnnotationKey, AnnotationRecord, DocumentRow, check_status
 
 
 class EditError(Exception):
@@ -31,26 +37,41 @@ def _stored(edit):
     return storing
 
 
-def open_annotation(document_id: int, annotator: str) -> AnnotationRecord:
-    """The annotator's annotation of the document, created from the predictions if new.
+def open_annotation(key: AnnotationKey) -> AnnotationRecord:
+    """The annotation the key names, as it stands.
 
-    A document not pre-annotated yet gets no annotation here: created now, it would start
-    without the model's spans for good. The first edit creates it, as the annotator saw it.
+    A person's own annotation is created on first open, seeded from the model's spans; but
+    not before the document is pre-annotated, or it would start without them for good (the
+    first edit creates it, as the annotator saw it). A reviewed version is created by the
+    first correction, from the original; until then the original is shown. The adjudicated
+    version is created on first open, holding the spans everyone agrees on.
     """
     with database.atomic():
-        document = Document.get_by_id(document_id)
-        predictions = spans_for(document_id)
-        mine = Annotation.get_or_none((Annotation.document == document_id)
-                                      & (Annotation.annotator == annotator))
-        if mine is None and has_predictions(document_id):
-            mine = Annotation.create(document=document_id, annotator=annotator)
-            insert_spans([(mine.id, span) for span in predictions])
+        document = Document.get_by_id(key.document_id)
+        predictions = spans_for(key.document_id)
+        found = _find(key)
+        if found is None and key.kind == OWN and has_predictions(key.document_id):
+            found = _create(key)
+        elif found is None and key.kind == ADJUDICATED:
+            found = _create(key)
+        shown = found or (_find(AnnotationKey(key.document_id, key.annotator))
+                          if key.kind == REVIEWED else None)
     return AnnotationRecord(
-        document_id=document_id, text=document.text, annotator=annotator,
-        status=mine.status if mine else "pending",
-        spans=tuple(spans_for(document_id, annotator)) if mine else (),
+        key=key, text=document.text, status=shown.status if shown else "pending",
+        spans=tuple(spans_of_annotations([shown.id]).get(shown.id, ())) if shown else (),
         predictions=tuple(predictions),
     )
+
+
+def people_annotations(document_id: int) -> dict[str, tuple[Span, ...]]:
+    """Each person's annotation of the document, in its reviewed version where there is
+    one: what adjudication settles and what a reviewer compares with."""
+    rows = list(Annotation.select(Annotation.id, Annotation.annotator, Annotation.kind)
+                .where((Annotation.document == document_id) & Annotation.annotator.is_null(False)
+                       & (Annotation.kind << (OWN, REVIEWED)))
+                .order_by(Annotation.kind).tuples())  # "annotation" before "reviewed"
+    spans = spans_of_annotations([ann_id for ann_id, _, _ in rows])
+    return {annotator: tuple(spans.get(ann_id, ())) for ann_id, annotator, _ in rows}
 
 
 def has_predictions(document_id: int) -> bool:
@@ -59,9 +80,42 @@ def has_predictions(document_id: int) -> bool:
                                      & Annotation.annotator.is_null()).exists()
 
 
-def _annotation_id(document_id: int, annotator: str) -> int:
-    """The annotator's annotation, made empty on a first edit of an unseeded document."""
-    return Annotation.get_or_create(document=document_id, annotator=annotator)[0].id
+def _find(key: AnnotationKey) -> Annotation | None:
+    where = (Annotation.document == key.document_id) & (Annotation.kind == key.kind)
+    if key.kind != ADJUDICATED:  # one adjudicated version per document, whoever made it
+        where &= Annotation.annotator == key.annotator
+    return Annotation.get_or_none(where)
+
+
+def _create(key: AnnotationKey) -> Annotation:
+    """A new annotation, seeded as the key's kind says."""
+    if key.kind == REVIEWED:
+        original = _find(AnnotationKey(key.document_id, key.annotator))
+        if original is None:
+            raise EditError(f"{key.annotator} has no annotation of this document to review")
+        created = Annotation.create(document=key.document_id, annotator=key.annotator,
+                                    kind=REVIEWED, based_on=original.id, status=original.status)
+        seed = spans_of_annotations([original.id]).get(original.id, [])
+    elif key.kind == ADJUDICATED:
+        created = Annotation.create(document=key.document_id, annotator=key.annotator,
+                                    kind=ADJUDICATED)
+        seed = compare(people_annotations(key.document_id)).agreed
+    else:
+        created = Annotation.create(document=key.document_id, annotator=key.annotator)
+        seed = spans_for(key.document_id)
+    insert_spans([(created.id, span) for span in seed])
+    return created
+
+
+def _annotation_id(key: AnnotationKey) -> int:
+    """The key's annotation, created on a first edit (empty for an unseeded document: the
+    annotator saw no spans)."""
+    found = _find(key)
+    if found is not None:
+        return found.id
+    if key.kind == OWN:
+        return Annotation.create(document=key.document_id, annotator=key.annotator).id
+    return _create(key).id
 
 
 def _touch(annotation_id: int) -> None:
@@ -74,28 +128,32 @@ def _row_of(annotation_id: int, span: Span):
         & (SpanRow.end == span.end) & (SpanRow.label == span.label)).limit(1)
 
 
+def _remove(annotation_id: int, span: Span) -> None:
+    if not SpanRow.delete().where(SpanRow.id.in_(_row_of(annotation_id, span))).execute():
+        raise EditError(f"{span.label} {span.start}-{span.end} is not stored")
+
+
 @_stored
-def add_span(document_id: int, annotator: str, span: Span) -> None:
+def add_span(key: AnnotationKey, span: Span) -> None:
     with database.atomic():
-        annotation_id = _annotation_id(document_id, annotator)
+        annotation_id = _annotation_id(key)
         insert_spans([(annotation_id, span)])
         _touch(annotation_id)
 
 
 @_stored
-def remove_span(document_id: int, annotator: str, span: Span) -> None:
+def remove_span(key: AnnotationKey, span: Span) -> None:
     with database.atomic():
-        annotation_id = _annotation_id(document_id, annotator)
-        if not SpanRow.delete().where(SpanRow.id.in_(_row_of(annotation_id, span))).execute():
-            raise EditError(f"{span.label} {span.start}-{span.end} is not stored")
+        annotation_id = _annotation_id(key)
+        _remove(annotation_id, span)
         _touch(annotation_id)
 
 
 @_stored
-def replace_span(document_id: int, annotator: str, old: Span, new: Span) -> None:
+def replace_span(key: AnnotationKey, old: Span, new: Span) -> None:
     """A relabel or a resize: one row changes."""
     with database.atomic():
-        annotation_id = _annotation_id(document_id, annotator)
+        annotation_id = _annotation_id(key)
         changed = SpanRow.update(start=new.start, end=new.end, label=new.label,
                                  source=new.source, value=new.value).where(
             SpanRow.id.in_(_row_of(annotation_id, old))).execute()
@@ -105,12 +163,42 @@ def replace_span(document_id: int, annotator: str, old: Span, new: Span) -> None
 
 
 @_stored
-def set_status(document_id: int, annotator: str, status: str) -> None:
+def set_status(key: AnnotationKey, status: str) -> None:
     check_status(status)
     with database.atomic():
-        annotation_id = _annotation_id(document_id, annotator)
+        annotation_id = _annotation_id(key)
         Annotation.update(status=status, updated=utc_now()).where(
             Annotation.id == annotation_id).execute()
+
+
+@_stored
+def settle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span]) -> None:
+    """Settles the adjudicated version's conflict over `region` with these spans."""
+    with database.atomic():
+        annotation_id = _annotation_id(key)
+        SettledRow.create(annotation=annotation_id, start=region[0], end=region[1])
+        insert_spans([(annotation_id, span) for span in spans])
+        _touch(annotation_id)
+
+
+@_stored
+def unsettle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span]) -> None:
+    """Undoes `settle`: the region is in conflict again and its chosen spans are gone."""
+    with database.atomic():
+        annotation_id = _annotation_id(key)
+        for span in spans:
+            _remove(annotation_id, span)
+        SettledRow.delete().where((SettledRow.annotation == annotation_id)
+                                  & (SettledRow.start == region[0])
+                                  & (SettledRow.end == region[1])).execute()
+        _touch(annotation_id)
+
+
+def settled_regions(document_id: int) -> set[tuple[int, int]]:
+    """The conflicts of the document's adjudicated version that are settled."""
+    return set(SettledRow.select(SettledRow.start, SettledRow.end).join(Annotation)
+               .where((Annotation.document == document_id)
+                      & (Annotation.kind == ADJUDICATED)).tuples())
 
 
 SORT_KEYS = ("id", "status", "title", "spans")
@@ -134,7 +222,8 @@ def document_rows(
     query = (Document
              .select(Document.id, fn.SUBSTR(Document.text, 1, 200), current_status, span_count)
              .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
-                                              & (mine.annotator == annotator)))
+                                              & (mine.annotator == annotator)
+                                              & (mine.kind == OWN)))
              .switch(Document)
              .join(model, JOIN.LEFT_OUTER, on=((model.document == Document.id)
                                                & model.annotator.is_null()))
@@ -163,12 +252,33 @@ def document_row(document_id: int, annotator: str) -> DocumentRow:
     return row
 
 
+def next_document(dataset_id: int, annotator: str, after_id: int = 0) -> int | None:
+    """The next document the annotator should see, after `after_id` and then from the top:
+    one of theirs still pending, or one that fewer people than the dataset asks for have
+    annotated (skipping does not count as having seen it)."""
+    wanted = Dataset.get_by_id(dataset_id).annotators_per_document
+    mine = Annotation.alias()
+    others = (Annotation.select(fn.COUNT(Annotation.id))
+              .where((Annotation.document == Document.id) & (Annotation.kind == OWN)
+                     & Annotation.annotator.is_null(False) & (Annotation.annotator != annotator)
+                     & (Annotation.status != "skipped")))
+    query = (Document.select(Document.id)
+             .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
+                                              & (mine.annotator == annotator)
+                                              & (mine.kind == OWN)))
+             .where((Document.dataset == dataset_id)
+                    & ((mine.status == "pending") | (mine.id.is_null() & (others < wanted))))
+             .order_by(Document.id).limit(1))
+    found = query.where(Document.id > after_id).scalar()
+    return found if found is not None else query.where(Document.id <= after_id).scalar()
+
+
 def annotator_progress(dataset_id: int, annotator: str) -> tuple[int, int]:
     """(documents the annotator has finished, documents in the dataset)."""
     total = Document.select().where(Document.dataset == dataset_id).count()
     done = (Annotation.select().join(Document)
             .where((Document.dataset == dataset_id) & (Annotation.annotator == annotator)
-                   & (Annotation.status != "pending")).count())
+                   & (Annotation.kind == OWN) & (Annotation.status != "pending")).count())
     return done, total
 
 

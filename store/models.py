@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from peewee import (
-    CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField, Model,
+    SQL, CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField, Model,
     TextField,
 )
 
@@ -24,6 +24,9 @@ class BaseModel(Model):
 class Dataset(BaseModel):
     name = CharField(unique=True)
     mode = CharField(default="entities")  # annotate.spans.Mode
+    # How many people should annotate each document. The SQL default lets a migration add
+    # the column without rebuilding the table.
+    annotators_per_document = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     created = DateTimeField(default=utc_now)
 
 
@@ -52,22 +55,35 @@ class Document(BaseModel):
 
 
 class Annotation(BaseModel):
-    """One set of spans on a document: an annotator's, or (annotator NULL) the model's."""
+    """One set of spans on a document: an annotator's, or (annotator NULL) the model's.
+
+    Its kind (annotate.versions.Kind) says which version it is: a person's own work, a
+    reviewer's correction of that work (`based_on` it, under the same annotator's name, the
+    original kept), or the adjudicated version settling several people's annotations.
+    """
 
     document = ForeignKeyField(Document, backref="annotations", on_delete="CASCADE")
     annotator = CharField(null=True)
+    kind = CharField(default="annotation", constraints=[SQL("DEFAULT 'annotation'")])
+    based_on = ForeignKeyField("self", null=True, backref="versions", on_delete="CASCADE")
     status = CharField(default="pending")
     created = DateTimeField(default=utc_now)
     updated = DateTimeField(default=utc_now, index=True)
 
 
-# One annotation per annotator per document, and at most one set of predictions.
+# One annotation of each kind per annotator per document, at most one set of predictions
+# and at most one adjudicated version of a document.
 Annotation.add_index(
-    Annotation.index(Annotation.document, Annotation.annotator, unique=True)
+    Annotation.index(Annotation.document, Annotation.annotator, Annotation.kind, unique=True,
+                     name="annotation_one_per_person")
 )
 Annotation.add_index(
     Annotation.index(Annotation.document, unique=True, name="annotation_one_prediction")
     .where(Annotation.annotator.is_null())
+)
+Annotation.add_index(
+    Annotation.index(Annotation.document, unique=True, name="annotation_one_adjudicated")
+    .where(Annotation.kind == "adjudicated")
 )
 
 
@@ -97,4 +113,15 @@ class Review(BaseModel):
     reviewed = DateTimeField(null=True)
 
 
-MODELS = (Dataset, Label, Document, Annotation, Span, Review)
+class Settled(BaseModel):
+    """A conflict the adjudicator settled: the region of the text it covers."""
+
+    annotation = ForeignKeyField(Annotation, backref="settled", on_delete="CASCADE")
+    start = IntegerField()
+    end = IntegerField()
+
+    class Meta:
+        indexes = ((("annotation", "start", "end"), True),)
+
+
+MODELS = (Dataset, Label, Document, Annotation, Span, Review, Settled)

@@ -9,14 +9,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from peewee import __exception_wrapper__, chunked, fn
+from peewee import JOIN, __exception_wrapper__, chunked, fn
 
 from annotate.document import TextDocument
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
-from store.models import Annotation, Dataset, Document, Label, Span as SpanRow, database, utc_now
+from annotate.versions import OWN, HeldBack, Version, standing
+from store.models import (
+    Annotation, Dataset, Document, Label, Review, Span as SpanRow, database, utc_now,
+)
 from store.records import (
     CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status,
 )
@@ -53,7 +56,16 @@ def _dataset_record(row: Dataset) -> DatasetRecord:
     return DatasetRecord(
         id=row.id, name=row.name, mode=Mode(row.mode),
         labels=tuple(LabelRecord(l.name, l.colour, l.key, l.description) for l in labels),
+        annotators_per_document=row.annotators_per_document,
     )
+
+
+def set_annotators_per_document(dataset_id: int, count: int) -> DatasetRecord:
+    if count < 1:
+        raise ValueError(f"a document needs at least one annotator, not {count}")
+    with database.atomic():
+        Dataset.update(annotators_per_document=count).where(Dataset.id == dataset_id).execute()
+    return _dataset_record(Dataset.get_by_id(dataset_id))
 
 
 def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportResult:
@@ -113,7 +125,7 @@ def add_annotations(
                     ).execute()
                     added += 1
                 annotation, created = Annotation.get_or_create(
-                    document=ids[digest], annotator=annotator,
+                    document=ids[digest], annotator=annotator, kind=OWN,
                     defaults={"status": status or doc.status})
                 if not created:
                     kept += 1
@@ -128,7 +140,7 @@ def annotations_by_document(
 ) -> Iterator[tuple[str, dict[str, list[Span]]]]:
     """(text, {annotator: spans}) of each document that two or more people annotated, in
     that status ("any": every status)."""
-    people = Annotation.annotator.is_null(False)
+    people = Annotation.annotator.is_null(False) & (Annotation.kind == OWN)
     if status != "any":
         people &= Annotation.status == status
     shared = (Annotation.select(Annotation.document).join(Document)
@@ -144,7 +156,7 @@ def annotations_by_document(
         last_id = docs[-1].id
         rows = list(Annotation.select(Annotation.id, Annotation.document, Annotation.annotator)
                     .where(Annotation.document.in_([d.id for d in docs]) & people).tuples())
-        spans = _spans_of([ann_id for ann_id, _, _ in rows])
+        spans = spans_of_annotations([ann_id for ann_id, _, _ in rows])
         by_document: dict[int, dict[str, list[Span]]] = {}
         for ann_id, doc_id, annotator in rows:
             by_document.setdefault(doc_id, {})[annotator] = spans.get(ann_id, [])
@@ -238,7 +250,8 @@ def save_annotation(
     if not annotator:
         raise ValueError("an annotation needs the annotator's name")
     with database.atomic():
-        annotation, created = Annotation.get_or_create(document=document_id, annotator=annotator)
+        annotation, created = Annotation.get_or_create(document=document_id, annotator=annotator,
+                                                       kind=OWN)
         if not created:
             SpanRow.delete().where(SpanRow.annotation == annotation).execute()
         Annotation.update(status=status, updated=utc_now()).where(
@@ -247,9 +260,9 @@ def save_annotation(
 
 
 def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:
-    """The spans of one annotation: a person's, or with annotator None the model's."""
+    """The spans of one annotation: a person's own, or with annotator None the model's."""
     who = Annotation.annotator.is_null() if annotator is None else (
-        Annotation.annotator == annotator)
+        (Annotation.annotator == annotator) & (Annotation.kind == OWN))
     rows = (SpanRow.select(SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.source,
                            SpanRow.value)
             .join(Annotation)
@@ -275,11 +288,12 @@ def current_documents(
             return
         last_id = docs[-1].id
         chosen = _choose_annotations([d.id for d in docs], status)
-        spans = _spans_of([c.annotation_id for c in chosen.values()]) if with_spans else {}
+        standing_ids = [c.annotation_id for c in chosen.values() if isinstance(c, Version)]
+        spans = spans_of_annotations(standing_ids) if with_spans else {}
         for doc in docs:
-            if doc.id not in chosen:
+            choice = chosen.get(doc.id)
+            if not isinstance(choice, Version):
                 continue
-            choice = chosen[doc.id]
             yield CurrentDocument(
                 id=doc.id, text=doc.text if with_text else "", content_hash=doc.content_hash,
                 meta=json.loads(doc.meta), status=choice.status, annotator=choice.annotator,
@@ -287,39 +301,50 @@ def current_documents(
             )
 
 
-class _Chosen(NamedTuple):
-    annotation_id: int | None  # None: a document with no annotation at all
-    annotator: str | None
-    status: str
-
-
-_UNANNOTATED = _Chosen(None, None, "pending")
-
-
-def _choose_annotations(doc_ids: list[int], status: str) -> dict[int, _Chosen]:
+def _choose_annotations(
+    doc_ids: list[int], status: str,
+) -> dict[int, Version | HeldBack]:
+    """The version that stands for each document in `status` (see annotate.versions)."""
     rows = (Annotation.select(Annotation.id, Annotation.document, Annotation.annotator,
-                              Annotation.status)
+                              Annotation.kind, Annotation.status, Annotation.based_on,
+                              Review.verdict)
+            .join(Review, JOIN.LEFT_OUTER, on=(Review.annotation == Annotation.id))
             .where(Annotation.document.in_(doc_ids))
-            .order_by(Annotation.updated, Annotation.id).tuples())
-    latest_person: dict[int, _Chosen] = {}
-    latest_in_status: dict[int, _Chosen] = {}
-    model: dict[int, _Chosen] = {}
-    for ann_id, doc_id, annotator, ann_status in rows:  # oldest first: later rows win
-        if annotator is None:
-            model[doc_id] = _Chosen(ann_id, None, "pending")
-            continue
-        latest_person[doc_id] = _Chosen(ann_id, annotator, ann_status)
-        if ann_status == status:
-            latest_in_status[doc_id] = latest_person[doc_id]
-    unannotated = {d: model.get(d, _UNANNOTATED) for d in doc_ids if d not in latest_person}
-    if status == "any":
-        return {**latest_person, **unannotated}
-    if status == "pending":
-        return {**latest_in_status, **unannotated}
-    return latest_in_status
+            .order_by(Annotation.updated, Annotation.id).tuples())  # later rows win
+    versions: dict[int, list[Version]] = {}
+    for ann_id, doc_id, annotator, kind, ann_status, based_on, verdict in rows:
+        versions.setdefault(doc_id, []).append(
+            Version(ann_id, annotator, kind, ann_status, based_on, verdict))
+    competing = [v.annotation_id for found in versions.values()
+                 if sum(v.annotator is not None for v in found) > 1
+                 for v in found if v.annotator is not None]
+    spans = spans_of_annotations(competing)
+    chosen = {doc_id: standing(doc_id, versions.get(doc_id, ()), status, spans)
+              for doc_id in doc_ids}
+    if status in ("any", "pending"):  # a document without even predictions is pending too
+        chosen.update({doc_id: UNANNOTATED for doc_id in doc_ids if doc_id not in versions})
+    return {doc_id: choice for doc_id, choice in chosen.items() if choice is not None}
 
 
-def _spans_of(annotation_ids: list[int]) -> dict[int, list[Span]]:
+UNANNOTATED = Version(None, None, OWN, "pending")
+
+
+def held_back(dataset_id: int) -> list[HeldBack]:
+    """Documents with accepted work that cannot be exported yet, and why."""
+    found: list[HeldBack] = []
+    last_id = 0
+    while True:
+        ids = [row[0] for row in Document.select(Document.id)
+               .where((Document.dataset == dataset_id) & (Document.id > last_id))
+               .order_by(Document.id).limit(PAGE).tuples()]
+        if not ids:
+            return found
+        last_id = ids[-1]
+        found += [c for c in _choose_annotations(ids, "accepted").values()
+                  if isinstance(c, HeldBack)]
+
+
+def spans_of_annotations(annotation_ids: list[int]) -> dict[int, list[Span]]:
     found: dict[int, list[Span]] = {}
     ids = [i for i in annotation_ids if i is not None]
     if not ids:
@@ -373,7 +398,7 @@ def _with_predictions(documents: list[CurrentDocument]):
         Annotation.select(Annotation.id, Annotation.document)
         .where(Annotation.document.in_([d.id for d in documents])
                & Annotation.annotator.is_null()).tuples())}
-    spans = _spans_of(list(prediction_of.values()))
+    spans = spans_of_annotations(list(prediction_of.values()))
     for document in documents:
         yield (document.id, document.text, spans.get(prediction_of.get(document.id), []),
                list(document.spans))

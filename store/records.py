@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
+from annotate.versions import OWN
 
 STATUSES = ("pending", "accepted", "rejected", "skipped")
 
@@ -21,6 +22,7 @@ class DatasetRecord:
     name: str
     mode: Mode
     labels: tuple[LabelRecord, ...]
+    annotators_per_document: int = 1
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,22 @@ class DatasetStats:
 
 
 @dataclass(frozen=True)
-class AnnotationRecord:
-    """One annotator's annotation of a document, as the window shows it."""
+class AnnotationKey:
+    """Which annotation an edit is for: a person's own work on a document, a reviewer's
+    correction of it (kind "reviewed", under the annotator's name) or the document's
+    adjudicated version (kind "adjudicated", annotator: the adjudicator)."""
 
     document_id: int
-    text: str
     annotator: str
+    kind: str = OWN
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    """One annotation of a document, as the window shows it."""
+
+    key: AnnotationKey
+    text: str
     status: str
     spans: tuple[Span, ...]
     predictions: tuple[Span, ...]  # the model's, for comparing

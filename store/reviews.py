@@ -8,6 +8,7 @@ from typing import Sequence
 
 from peewee import chunked
 
+from annotate.versions import OWN
 from store.models import Annotation, Document, Review, database, utc_now
 
 ERROR_CATEGORIES = ("missed span", "extra span", "wrong label", "wrong boundary")
@@ -34,7 +35,7 @@ def reviewable(dataset_id: int, annotator: str | None = None) -> list[tuple[str,
     """(annotator, annotation id) of accepted work not drawn for review yet."""
     query = (Annotation.select(Annotation.annotator, Annotation.id).join(Document)
              .where((Document.dataset == dataset_id) & (Annotation.status == "accepted")
-                    & Annotation.annotator.is_null(False)
+                    & Annotation.annotator.is_null(False) & (Annotation.kind == OWN)
                     & Annotation.id.not_in(Review.select(Review.annotation))))
     if annotator:
         query = query.where(Annotation.annotator == annotator)

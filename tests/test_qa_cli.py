@@ -182,3 +182,40 @@ def test_html_reports_have_charts_escape_names_and_load_nothing(cli, tmp_path, d
     report = tmp_path / "report.html"
     assert cli("qa", "report", "--html", report).exit_code == 0
     assert "Pass rate per annotator" in report.read_text() and "<line" in report.read_text()
+
+
+def test_export_holds_back_disagreements_until_adjudicated(cli, tmp_path, db_path):
+    cli("import", write(tmp_path / "ana.jsonl", ANA), "--annotator", "ana")
+    cli("import", write(tmp_path / "ben.jsonl", [ANA[0], BEN[1]]), "--annotator", "ben")
+    result = cli("export", tmp_path / "gold.jsonl")
+    assert result.exit_code == 0
+    assert "wrote 1 documents" in result.output  # they agree on the first text
+    assert "1 documents with accepted work were not exported" in result.output
+    assert "annotators disagree (ana, ben); adjudicate it first" in result.output
+    from store.db import close_database, open_database
+    from store.editing import open_annotation, settle, set_status
+    from store.records import AnnotationKey
+    from annotate.spans import Span
+    open_database(db_path)
+    second = Document.get(Document.text == TEXTS[1]).id
+    judge = AnnotationKey(second, "jo", "adjudicated")
+    assert open_annotation(judge).spans == (Span(0, 5, "CARDINAL"),)
+    settle(judge, (25, 31), [Span(25, 31, "GPE")])
+    settle(judge, (35, 40), [])
+    set_status(judge, "accepted")
+    close_database()
+    result = cli("export", tmp_path / "gold.jsonl")
+    assert "wrote 2 documents" in result.output and "not exported" not in result.output
+    lines = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text().splitlines()]
+    assert [(s["start"], s["end"], s["label"]) for s in lines[1]["spans"]] == [
+        (0, 5, "CARDINAL"), (25, 31, "GPE")]
+
+
+def test_configure_sets_annotators_per_document(cli, tmp_path):
+    cli("import", write(tmp_path / "ana.jsonl", ANA))
+    assert "1 annotators per document" in cli("configure").output
+    assert "3 annotators per document" in cli("configure",
+                                              "--annotators-per-document", "3").output
+    assert "3 annotators per document" in cli("configure").output
+    refused = cli("configure", "--annotators-per-document", "0")
+    assert refused.exit_code != 0 and "greater than or equal to 1" in refused.output

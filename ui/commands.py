@@ -1,5 +1,6 @@
 """One QUndoCommand per edit. redo and undo only call the session, which stores the change
-before it shows it, so an undo is saved as surely as the edit it undoes.
+before it shows it, so an undo is saved as surely as the edit it undoes. Each command keeps
+the key of the annotation it was made in, so its undo reaches that one, whatever is open.
 
 A change the store refuses is not shown, and its command marks itself obsolete, so Qt drops
 it from the stack instead of keeping an edit that was never saved; the session reports why.
@@ -18,7 +19,7 @@ from ui.session import AnnotationSession
 class StoredCommand(QUndoCommand):
     def __init__(self, session: AnnotationSession, text: str):
         super().__init__(text)
-        self.session, self.document_id = session, session.document_id
+        self.session, self.key = session, session.key
 
     def _store(self, change: Callable[[], None]) -> None:
         try:
@@ -34,10 +35,10 @@ class AddSpan(StoredCommand):
         self.span = span
 
     def redo(self) -> None:
-        self._store(lambda: self.session.add(self.document_id, self.span))
+        self._store(lambda: self.session.add(self.key, self.span))
 
     def undo(self) -> None:
-        self._store(lambda: self.session.remove(self.document_id, self.span))
+        self._store(lambda: self.session.remove(self.key, self.span))
 
 
 class RemoveSpan(StoredCommand):
@@ -46,10 +47,10 @@ class RemoveSpan(StoredCommand):
         self.span = span
 
     def redo(self) -> None:
-        self._store(lambda: self.session.remove(self.document_id, self.span))
+        self._store(lambda: self.session.remove(self.key, self.span))
 
     def undo(self) -> None:
-        self._store(lambda: self.session.add(self.document_id, self.span))
+        self._store(lambda: self.session.add(self.key, self.span))
 
 
 class ReplaceSpan(StoredCommand):
@@ -60,10 +61,10 @@ class ReplaceSpan(StoredCommand):
         self.old, self.new = old, new
 
     def redo(self) -> None:
-        self._store(lambda: self.session.replace(self.document_id, self.old, self.new))
+        self._store(lambda: self.session.replace(self.key, self.old, self.new))
 
     def undo(self) -> None:
-        self._store(lambda: self.session.replace(self.document_id, self.new, self.old))
+        self._store(lambda: self.session.replace(self.key, self.new, self.old))
 
 
 class SetStatus(StoredCommand):
@@ -72,7 +73,7 @@ class SetStatus(StoredCommand):
         self.old, self.new = session.status, status
 
     def redo(self) -> None:
-        self._store(lambda: self.session.set_status(self.document_id, self.new))
+        self._store(lambda: self.session.set_status(self.key, self.new))
 
     def undo(self) -> None:
-        self._store(lambda: self.session.set_status(self.document_id, self.old))
+        self._store(lambda: self.session.set_status(self.key, self.old))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from store import jobs
 from store.editing import annotator_progress, has_predictions
+from store.queries import held_back
 from store.records import STATUSES, DatasetRecord
 from ui.actions import ACTIONS
 from ui.article_view import ArticleView
@@ -204,6 +205,10 @@ class MainWindow(QMainWindow):
             written = sum(r.documents for r in reports.values())
             misaligned = sum(len(r.misaligned) for r in reports.values())
             note = f"; {misaligned} spans off token boundaries were left out" if misaligned else ""
+            held = held_back(self.session.dataset.id)
+            if held:
+                note += (f"; {len(held)} documents were held back (disagreements to adjudicate "
+                         "or failed reviews: see QA > Adjudicate)")
             self.statusBar().showMessage(f"Wrote {written} documents to {out}{note}.", 10000)
         return run_with_progress(self, "Exporting accepted documents", 0,
                                  export_job(self.session.dataset, out), done)

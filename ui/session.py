@@ -14,8 +14,9 @@ from annotate import spans as span_ops
 from annotate.numbers import NUMERIC_LABELS, parse_value
 from annotate.spans import Mode, Span, Tokens
 from annotate.tokenizer import tokens_of
+from annotate.versions import OWN
 from store import editing
-from store.records import AnnotationRecord, DatasetRecord
+from store.records import AnnotationKey, DatasetRecord
 
 
 class AnnotationSession(QObject):
@@ -30,7 +31,8 @@ class AnnotationSession(QObject):
     def __init__(self, dataset: DatasetRecord, annotator: str):
         super().__init__()
         self.dataset = dataset
-        self.annotator = annotator
+        self.annotator = annotator  # who is at the keyboard: the source of spans they draw
+        self.key: AnnotationKey | None = None  # the annotation open, which edits go to
         self.document_id: int | None = None
         self.text = ""
         self.status = "pending"
@@ -41,9 +43,13 @@ class AnnotationSession(QObject):
 
     # Reading
 
-    def open(self, document_id: int) -> None:
-        record: AnnotationRecord = editing.open_annotation(document_id, self.annotator)
-        self.document_id, self.text, self.status = document_id, record.text, record.status
+    def open(self, document_id: int, annotator: str | None = None, kind: str = OWN) -> None:
+        """Opens the annotator's own work on the document, or another annotation: a
+        reviewed version of someone's work (annotator: theirs), the adjudicated version."""
+        key = AnnotationKey(document_id, annotator or self.annotator, kind)
+        record = editing.open_annotation(key)
+        self.key, self.document_id = key, document_id
+        self.text, self.status = record.text, record.status
         self.spans, self.predictions = list(record.spans), record.predictions
         self.tokens = tokens_of(record.text)
         self.selected = None
@@ -75,41 +81,41 @@ class AnnotationSession(QObject):
 
     # Writing: each stores first, then changes memory, then tells the views
 
-    def add(self, document_id: int, span: Span) -> None:
-        editing.add_span(document_id, self.annotator, span)
-        if self._stored_in_open_document(document_id):
+    def add(self, key: AnnotationKey, span: Span) -> None:
+        editing.add_span(key, span)
+        if self._stored_in_open_annotation(key):
             touched = [span, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(self.spans, span, Mode.SPANS)
             self.selected = span
             self._emit(touched)
 
-    def remove(self, document_id: int, span: Span) -> None:
-        editing.remove_span(document_id, self.annotator, span)
-        if self._stored_in_open_document(document_id):
+    def remove(self, key: AnnotationKey, span: Span) -> None:
+        editing.remove_span(key, span)
+        if self._stored_in_open_annotation(key):
             self.spans = span_ops.remove(self.spans, span)
             self.selected = None if self.selected == span else self.selected
             self._emit([span])
 
-    def replace(self, document_id: int, old: Span, new: Span) -> None:
-        editing.replace_span(document_id, self.annotator, old, new)
-        if self._stored_in_open_document(document_id):
+    def replace(self, key: AnnotationKey, old: Span, new: Span) -> None:
+        editing.replace_span(key, old, new)
+        if self._stored_in_open_annotation(key):
             touched = [old, new, *([self.selected] if self.selected else [])]
             self.spans = span_ops.replace_span(self.spans, old, new, Mode.SPANS)
             self.selected = new
             self._emit(touched)
 
-    def set_status(self, document_id: int, status: str) -> None:
-        editing.set_status(document_id, self.annotator, status)
-        self.stored_document = document_id
-        if document_id == self.document_id:
+    def set_status(self, key: AnnotationKey, status: str) -> None:
+        editing.set_status(key, status)
+        self.stored_document = key.document_id
+        if key == self.key:
             self.status = status
         self._emit([])
 
-    def _stored_in_open_document(self, document_id: int) -> bool:
-        """Notes where a change was stored; a document no longer open (an undo after moving
-        on) only needs its views told, with nothing to redraw in the article."""
-        self.stored_document = document_id
-        if document_id == self.document_id:
+    def _stored_in_open_annotation(self, key: AnnotationKey) -> bool:
+        """Notes where a change was stored; an annotation no longer open (an undo after
+        moving on) only needs its views told, with nothing to redraw in the article."""
+        self.stored_document = key.document_id
+        if key == self.key:
             return True
         self._emit([])
         return False

@@ -85,15 +85,6 @@ def test_current_spans_follow_status(store):
     assert [d.id for d in current_documents(store.id, "pending")] == [rome]
 
 
-def test_the_latest_accepted_annotation_stands(store):
-    add_documents(store.id, [TextDocument("Lyon")])
-    [doc] = Document.select()
-    save_annotation(doc.id, "ana", [Span(0, 4, "LOC", "ana")], "accepted")
-    save_annotation(doc.id, "ben", [Span(0, 4, "GPE", "ben")], "accepted")
-    [current] = current_documents(store.id, "accepted")
-    assert (current.annotator, current.spans[0].label) == ("ben", "GPE")
-
-
 def test_saving_an_annotation_checks_status_and_name(store):
     add_documents(store.id, [TextDocument("Lyon")])
     [doc] = Document.select()
