@@ -14,16 +14,13 @@ from typing import Annotated, Iterator, Optional
 import typer
 from tqdm import tqdm
 
-from annotate.agreement import agreement_report
-from annotate.consistency import label_conflicts, model_changes, rank_by_model_disagreement
 from annotate import qa_output
 from annotate.formats import InputError
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
 from annotate.sampling import stratified_sample
 from annotate.spans import Mode
-from annotate.tokenizer import tokens_of
-from store import jobs, queries, reviews
+from store import jobs, qa_figures, queries, reviews
 from store.db import StoreError, open_database
 from store.records import DatasetRecord
 
@@ -238,8 +235,7 @@ def qa_agreement(
     with reported_errors():
         open_database(db)
         target = existing_dataset(dataset)
-        report = agreement_report(queries.annotations_by_document(target.id, status.value),
-                                  tokens_of)
+        report = qa_figures.agreement(target.id, status.value)
         if report.documents == 0:
             raise jobs.JobError(f"no document of {dataset!r} has two or more annotations with "
                                 f"status {status.value}")
@@ -312,13 +308,11 @@ def qa_consistency(
     changed most often, and documents ranked by how far they moved from the model."""
     with reported_errors():
         open_database(db)
-        rows = list(queries.gold_with_predictions(existing_dataset(dataset).id, status.value))
-        if not rows:
+        findings = qa_figures.consistency(existing_dataset(dataset).id, status.value)
+        if not findings.documents:
             raise jobs.JobError(f"no document of {dataset!r} has status {status.value}")
-    conflicts = label_conflicts((doc_id, text, gold) for doc_id, text, _, gold in rows)
-    changes = model_changes((predicted, gold) for _, _, predicted, gold in rows)
-    ranked = rank_by_model_disagreement((doc_id, predicted, gold)
-                                        for doc_id, _, predicted, gold in rows)
+    conflicts, changes = findings.label_conflicts, findings.model_changes
+    ranked = findings.by_disagreement
     if as_json:
         typer.echo(json.dumps({
             "label_conflicts": [{"surface": c.surface, "labels": c.labels,
@@ -331,7 +325,7 @@ def qa_consistency(
                                           for d, score in ranked[:top]],
         }, indent=2))
         return
-    typer.echo(f"{len(rows)} documents with status {status.value}\n")
+    typer.echo(f"{findings.documents} documents with status {status.value}\n")
     typer.echo("Same text, different labels:")
     for c in conflicts[:top] or []:
         labels = ", ".join(f"{label} {n}" for label, n in c.labels.items())

@@ -17,6 +17,7 @@ from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store.models import (
     Annotation, Dataset, Document, Settled as SettledRow, Span as SpanRow, database, utc_now,
 )
+from store import reviews
 from store.queries import insert_spans, spans_for, spans_of_annotations
 from store.records import AnnotationKey, AnnotationRecord, DocumentRow, check_status
 
@@ -56,19 +57,22 @@ def open_annotation(key: AnnotationKey) -> AnnotationRecord:
             found = _create(key)
         shown = found or (_find(AnnotationKey(key.document_id, key.annotator))
                           if key.kind == REVIEWED else None)
+        everyone = (sorted({s for spans in people_annotations(key.document_id).values()
+                            for s in spans}) if key.kind == ADJUDICATED else predictions)
     return AnnotationRecord(
         key=key, text=document.text, status=shown.status if shown else "pending",
         spans=tuple(spans_of_annotations([shown.id]).get(shown.id, ())) if shown else (),
-        predictions=tuple(predictions),
+        predictions=tuple(predictions), reference=tuple(everyone),
     )
 
 
 def people_annotations(document_id: int) -> dict[str, tuple[Span, ...]]:
-    """Each person's annotation of the document, in its reviewed version where there is
-    one: what adjudication settles and what a reviewer compares with."""
+    """Each person's accepted annotation of the document, in its reviewed version where
+    there is one: what adjudication settles and what a reviewer compares with."""
     rows = list(Annotation.select(Annotation.id, Annotation.annotator, Annotation.kind)
                 .where((Annotation.document == document_id) & Annotation.annotator.is_null(False)
-                       & (Annotation.kind << (OWN, REVIEWED)))
+                       & (Annotation.kind << (OWN, REVIEWED))
+                       & (Annotation.status == "accepted"))
                 .order_by(Annotation.kind).tuples())  # "annotation" before "reviewed"
     spans = spans_of_annotations([ann_id for ann_id, _, _ in rows])
     return {annotator: tuple(spans.get(ann_id, ())) for ann_id, annotator, _ in rows}
@@ -192,6 +196,9 @@ def unsettle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span])
                                   & (SettledRow.start == region[0])
                                   & (SettledRow.end == region[1])).execute()
         _touch(annotation_id)
+
+
+store_verdict = _stored(reviews.set_verdict)  # a reviewer's verdict, refused as edits are
 
 
 def settled_regions(document_id: int) -> set[tuple[int, int]]:

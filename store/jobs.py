@@ -24,6 +24,7 @@ from annotate.split import dev_set
 from store.models import database
 from store.queries import (
     add_annotations, add_documents, count_documents, current_documents, ensure_dataset,
+    held_back,
     save_predictions, texts_to_predict,
 )
 from store.records import DatasetRecord, ImportResult
@@ -128,6 +129,10 @@ def export_dataset(
                          every_doc_in_spans=dataset.mode is Mode.SPANS)
     hashes = [d.content_hash for d in
               current_documents(dataset.id, status, with_text=False, with_spans=False)]
+    if not hashes and status == "accepted" and (held := held_back(dataset.id)):
+        raise JobError(f"nothing of dataset {dataset.name!r} can be exported yet: "
+                       f"{len(held)} documents are held back, the first "
+                       f"(document {held[0].document_id}) because {held[0].reason}")
     if not hashes:
         hint = "" if status == "any" else "; --status any exports every document"
         raise JobError(f"no document of dataset {dataset.name!r} has status {status}{hint}")

@@ -73,7 +73,10 @@ class AnnotationRecord:
     text: str
     status: str
     spans: tuple[Span, ...]
-    predictions: tuple[Span, ...]  # the model's, for comparing
+    predictions: tuple[Span, ...]  # the model's
+    # What the view compares the annotation with: the model's spans, or for the adjudicated
+    # version every span any person annotated.
+    reference: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

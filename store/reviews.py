@@ -23,6 +23,26 @@ class SampledAnnotation:
     title: str
 
 
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str  # pending, pass or fail
+    categories: tuple[str, ...] = ()
+    comment: str = ""
+    reviewer: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One annotation drawn for review, as the window's review queue lists it."""
+
+    review_id: int
+    sample: str
+    document_id: int
+    annotator: str
+    title: str
+    verdict: Verdict
+
+
 @dataclass
 class AnnotatorReviews:
     annotator: str
@@ -59,12 +79,41 @@ def record_review(review_id: int, reviewer: str, verdict: str,
                   categories: Sequence[str] = (), comment: str = "") -> None:
     if verdict not in VERDICTS:
         raise ValueError(f"a verdict is pass or fail, not {verdict!r}")
-    unknown = set(categories) - set(ERROR_CATEGORIES)
-    if unknown:
-        raise ValueError(f"unknown error categories: {', '.join(sorted(unknown))}")
+    _check_categories(categories)
     with database.atomic():
         Review.update(reviewer=reviewer, verdict=verdict, comment=comment,
                       categories=json.dumps(sorted(categories)), reviewed=utc_now()).where(
+            Review.id == review_id).execute()
+
+
+def review_queue(dataset_id: int) -> list[QueueItem]:
+    """Every drawn annotation of the dataset, oldest sample first: pending and reviewed."""
+    rows = (Review.select(Review.id, Review.sample, Document.id, Annotation.annotator,
+                          Document.text, Review.verdict, Review.categories, Review.comment,
+                          Review.reviewer)
+            .join(Annotation).join(Document)
+            .where(Document.dataset == dataset_id)
+            .order_by(Review.created, Review.id).tuples())
+    return [QueueItem(review_id, sample, doc_id, annotator, _first_line(text),
+                      Verdict(verdict, tuple(json.loads(categories)), comment, reviewer))
+            for review_id, sample, doc_id, annotator, text, verdict, categories, comment,
+            reviewer in rows]
+
+
+def review_verdict(review_id: int) -> Verdict:
+    row = Review.get_by_id(review_id)
+    return Verdict(row.verdict, tuple(json.loads(row.categories)), row.comment, row.reviewer)
+
+
+def set_verdict(review_id: int, verdict: Verdict) -> None:
+    """Stores a verdict, or (for an undo) puts the review back as it was, pending or not."""
+    if verdict.verdict not in ("pending", *VERDICTS):
+        raise ValueError(f"a verdict is pass or fail, not {verdict.verdict!r}")
+    _check_categories(verdict.categories)
+    with database.atomic():
+        Review.update(verdict=verdict.verdict, categories=json.dumps(sorted(verdict.categories)),
+                      comment=verdict.comment, reviewer=verdict.reviewer,
+                      reviewed=None if verdict.verdict == "pending" else utc_now()).where(
             Review.id == review_id).execute()
 
 
@@ -80,6 +129,12 @@ def reviews_by_annotator(dataset_id: int) -> list[AnnotatorReviews]:
         entry.passed += verdict == "pass"
         entry.categories.update(json.loads(categories))
     return [summary[name] for name in sorted(summary)]
+
+
+def _check_categories(categories: Sequence[str]) -> None:
+    unknown = set(categories) - set(ERROR_CATEGORIES)
+    if unknown:
+        raise ValueError(f"unknown error categories: {', '.join(sorted(unknown))}")
 
 
 def _first_line(text: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ActionSpec:
-    id: str  # also the name of the window method that handles it
+    id: str  # also the name of the method that handles it (the window's, or its QA docks')
     title: str
     shortcuts: tuple[str, ...]
     menu: str
@@ -38,6 +38,13 @@ ACTIONS = (
                checkable=True),
     ActionSpec("compare", "Show the &model's spans", ("Ctrl+M",), "View", checkable=True,
                on_toolbar=True),
+    ActionSpec("review_queue", "&Review queue", ("Ctrl+R",), "QA"),
+    ActionSpec("pass_review", "&Pass review and next", ("Ctrl+Return",), "QA"),
+    ActionSpec("fail_review", "&Fail review and next", ("Ctrl+Shift+Return",), "QA"),
+    ActionSpec("adjudicate", "&Adjudicate this document", ("Ctrl+J",), "QA"),
+    ActionSpec("qa_figures", "Agreement and review &figures", ("Ctrl+Shift+F",), "QA"),
+    ActionSpec("consistency_cases", "&Consistency cases", ("Ctrl+Shift+K",), "QA"),
+    ActionSpec("set_annotators_per_document", "Annotators per &document…", (), "QA"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "Help"),
 )
 

@@ -45,11 +45,11 @@ class ArticleView(QPlainTextEdit):
         if session.touched is not None and not new_text and not self._comparing:
             self.highlighter.redraw(session.spans, session.selected, session.touched)
         elif self._comparing:
-            predicted = set(session.predictions)
+            predicted = set(session.reference)
             current = set(session.spans)
             self.highlighter.show_spans(
                 session.spans, session.selected,
-                ghosts=[p for p in session.predictions if p not in current],
+                ghosts=[p for p in session.reference if p not in current],
                 added=frozenset(s for s in session.spans if s not in predicted))
         else:
             self.highlighter.show_spans(session.spans, session.selected)

@@ -11,8 +11,9 @@ from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from annotate.spans import Span, SpanError
+from annotate.spans import Span
 from store.editing import EditError
+from store.reviews import Verdict
 from ui.session import AnnotationSession
 
 
@@ -24,7 +25,7 @@ class StoredCommand(QUndoCommand):
     def _store(self, change: Callable[[], None]) -> None:
         try:
             change()
-        except (EditError, SpanError) as error:
+        except (EditError, ValueError) as error:  # SpanError, a refused verdict: ValueErrors
             self.setObsolete(True)
             self.session.problem.emit(f"{self.text()} was not saved: {error}")
 
@@ -77,3 +78,37 @@ class SetStatus(StoredCommand):
 
     def undo(self) -> None:
         self._store(lambda: self.session.set_status(self.key, self.old))
+
+
+class SettleConflict(StoredCommand):
+    """Settles one conflict of the adjudicated version with these spans, or (settling False)
+    opens it again, taking them out."""
+
+    def __init__(self, session: AnnotationSession, region: tuple[int, int],
+                 spans: tuple[Span, ...], text: str, settling: bool = True):
+        super().__init__(session, text)
+        self.region, self.spans, self.settling = region, spans, settling
+
+    def redo(self) -> None:
+        self._store(lambda: self.session.settle(self.key, self.region, self.spans,
+                                                self.settling))
+
+    def undo(self) -> None:
+        self._store(lambda: self.session.settle(self.key, self.region, self.spans,
+                                                not self.settling))
+
+
+class RecordVerdict(StoredCommand):
+    """A reviewer's pass or fail; undo puts the review back as it was."""
+
+    def __init__(self, session: AnnotationSession, review_id: int, old: Verdict, new: Verdict):
+        super().__init__(session, f"Mark review {new.verdict}")
+        self.review_id, self.old, self.new = review_id, old, new
+
+    def redo(self) -> None:
+        self._store(lambda: self.session.set_verdict(self.review_id, self.key.document_id,
+                                                     self.new))
+
+    def undo(self) -> None:
+        self._store(lambda: self.session.set_verdict(self.review_id, self.key.document_id,
+                                                     self.old))

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (
 )
 
 from store import jobs
-from store.editing import annotator_progress, has_predictions
+from annotate.versions import OWN
+from store.editing import annotator_progress, has_predictions, next_document
 from store.queries import held_back
-from store.records import STATUSES, DatasetRecord
+from store.records import STATUSES, AnnotationKey, DatasetRecord
 from ui.actions import ACTIONS
 from ui.article_view import ArticleView
 from ui.document_list import DocumentListModel
@@ -22,6 +23,7 @@ from ui.background import Job
 from ui.editor import Editor
 from ui.long_work import export_job, import_job, preannotate_job, run_with_progress
 from ui.panels import LabelBar, SpanPanel, label_keys
+from ui.qa_docks import QaDocks
 from ui.session import AnnotationSession
 
 
@@ -35,6 +37,7 @@ class MainWindow(QMainWindow):
         self.article = ArticleView(self.session)
         self.spans = SpanPanel(self.session)
         self.documents = DocumentListModel(dataset.id, annotator)
+        self.qa = QaDocks(self)
         self.actions_by_id: dict[str, QAction] = {}
         self.preannotating = False  # set while a background job predicts spans
         self._progress_for: tuple | None = None
@@ -49,7 +52,7 @@ class MainWindow(QMainWindow):
         self.article.offset_clicked.connect(self.editor.click)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.session.problem.connect(self._problem)
-        self.editor.status_set.connect(lambda _: self.next_document())
+        self.editor.status_set.connect(self._status_set)
         self.session.changed.connect(self._session_changed)
         self.documents.set_filter(None, None)
         self._restore_geometry()
@@ -100,7 +103,7 @@ class MainWindow(QMainWindow):
                 action = self.editor.undo_stack.createRedoAction(self, "&Redo")
             else:
                 action = QAction(spec.title, self, checkable=spec.checkable)
-                action.triggered.connect(getattr(self, spec.id))
+                action.triggered.connect(getattr(self, spec.id, None) or getattr(self.qa, spec.id))
             action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             if spec.menu not in menus:
                 menus[spec.menu] = self.menuBar().addMenu(f"&{spec.menu}")
@@ -120,7 +123,8 @@ class MainWindow(QMainWindow):
 
     def open_row(self, row: int) -> None:
         document_id = self.documents.document_id(row)
-        if document_id is None or document_id == self.session.document_id:
+        if document_id is None or self.session.key == AnnotationKey(document_id,
+                                                                    self.session.annotator):
             return
         if self.preannotating and not has_predictions(document_id):
             # Opening now would start this annotator's copy without the model's spans.
@@ -136,6 +140,28 @@ class MainWindow(QMainWindow):
             row = self.documents.row_of(document_id)
         if row is not None:
             self.table.selectRow(row)
+        else:  # filtered out of the list: open it all the same
+            self.session.open(document_id)
+
+    def _status_set(self, _status: str) -> None:
+        """After accepting, rejecting or skipping their own work, the annotator goes on to
+        the next document that needs them (see store.editing.next_document)."""
+        key = self.session.key
+        if key is None or key.kind != OWN:
+            return
+        following = next_document(self.session.dataset.id, self.session.annotator,
+                                  key.document_id)
+        if following is None:
+            self.say("No document needs you now: every one has the annotators it asks for.")
+        else:
+            self.open_document(following)
+
+    def say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def show_comparison(self, on: bool) -> None:
+        self.actions_by_id["compare"].setChecked(on)
+        self.article.set_comparing(on)
 
     def next_document(self) -> None:
         self._step(+1)
@@ -223,6 +249,11 @@ class MainWindow(QMainWindow):
     # Handlers named by ui.actions
 
     def accept(self) -> None:
+        open_conflicts = self.qa.open_conflicts()
+        if open_conflicts:
+            self.say(f"{open_conflicts} conflicts are not settled yet (Ctrl+1…9, Ctrl+0); "
+                     "the adjudicated version is accepted once all are.")
+            return
         self.editor.set_status("accepted")
 
     def reject(self) -> None:
@@ -308,6 +339,7 @@ class ShortcutSheet(QDialog):
         keys = label_keys(window.session.dataset.labels)
         rows = [(spec.title.replace("&", ""), ", ".join(spec.shortcuts)) for spec in ACTIONS]
         rows += [(f"Label {name}", key) for name, key in keys.items()]
+        rows += [(a.text(), a.shortcut().toString()) for a in window.qa.adjudication.settle_actions]
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Command", "Keys"])
         table.verticalHeader().hide()

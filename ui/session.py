@@ -14,9 +14,16 @@ from annotate import spans as span_ops
 from annotate.numbers import NUMERIC_LABELS, parse_value
 from annotate.spans import Mode, Span, Tokens
 from annotate.tokenizer import tokens_of
-from annotate.versions import OWN
+from annotate.adjudication import Comparison, compare
+from annotate.versions import ADJUDICATED, OWN
 from store import editing
 from store.records import AnnotationKey, DatasetRecord
+from store.reviews import Verdict
+
+
+def region_span(region: tuple[int, int]) -> Span:
+    """A stretch of text as a span, for redraw hints."""
+    return Span(region[0], region[1], "")
 
 
 class AnnotationSession(QObject):
@@ -38,6 +45,11 @@ class AnnotationSession(QObject):
         self.status = "pending"
         self.spans: list[Span] = []
         self.predictions: tuple[Span, ...] = ()
+        self.reference: tuple[Span, ...] = ()  # what "compare" shows the spans against
+        # With the adjudicated version open: what people agree on and where they do not,
+        # and which of those conflicts are settled.
+        self.comparison: Comparison | None = None
+        self.settled: set[tuple[int, int]] = set()
         self.selected: Span | None = None
         self.tokens = Tokens([])
 
@@ -51,6 +63,11 @@ class AnnotationSession(QObject):
         self.key, self.document_id = key, document_id
         self.text, self.status = record.text, record.status
         self.spans, self.predictions = list(record.spans), record.predictions
+        self.reference = record.reference
+        self.comparison, self.settled = None, set()
+        if kind == ADJUDICATED:
+            self.comparison = compare(editing.people_annotations(document_id))
+            self.settled = editing.settled_regions(document_id)
         self.tokens = tokens_of(record.text)
         self.selected = None
         self.stored_document = None
@@ -111,6 +128,24 @@ class AnnotationSession(QObject):
             self.status = status
         self._emit([])
 
+    def settle(self, key: AnnotationKey, region: tuple[int, int], spans: tuple[Span, ...],
+               settling: bool = True) -> None:
+        """Settles a conflict of the adjudicated version with these spans, or (settling
+        False) undoes that."""
+        (editing.settle if settling else editing.unsettle)(key, region, spans)
+        if self._stored_in_open_annotation(key):
+            for span in spans:
+                self.spans = (span_ops.add(self.spans, span, Mode.SPANS) if settling
+                              else span_ops.remove(self.spans, span))
+            (self.settled.add if settling else self.settled.discard)(region)
+            self.selected = None
+            self._emit([region_span(region)])
+
+    def set_verdict(self, review_id: int, document_id: int, verdict: Verdict) -> None:
+        editing.store_verdict(review_id, verdict)
+        self.stored_document = document_id
+        self._emit([])
+
     def _stored_in_open_annotation(self, key: AnnotationKey) -> bool:
         """Notes where a change was stored; an annotation no longer open (an undo after
         moving on) only needs its views told, with nothing to redraw in the article."""
@@ -120,7 +155,7 @@ class AnnotationSession(QObject):
         self._emit([])
         return False
 
-    def _emit(self, touched: list[Span] | None) -> None:
+    def _emit(self, touched: list | None) -> None:
         self.touched = None if touched is None else [(s.start, s.end) for s in touched]
         self.changed.emit()
 
