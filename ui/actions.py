@@ -36,7 +36,8 @@ ACTIONS = (
     ActionSpec("end_right", "End one token right", ("Ctrl+Right",), "Edit"),
     ActionSpec("character_mode", "Select by &character, not token", ("Ctrl+Shift+C",), "View",
                checkable=True),
-    ActionSpec("compare", "Show the &model's spans", ("Ctrl+M",), "View", checkable=True,
+    # Differences from the model's spans; while adjudicating, from everyone's.
+    ActionSpec("compare", "Show &differences", ("Ctrl+M",), "View", checkable=True,
                on_toolbar=True),
     ActionSpec("review_queue", "&Review queue", ("Ctrl+R",), "QA"),
     ActionSpec("pass_review", "&Pass review and next", ("Ctrl+Return",), "QA"),

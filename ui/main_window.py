@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from store import jobs
-from annotate.versions import OWN
+from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store.editing import annotator_progress, has_predictions, next_document
 from store.queries import held_back
 from store.records import STATUSES, AnnotationKey, DatasetRecord
@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self, annotator: str) -> None:
         self.progress_label = QLabel()
+        self.showing_label = QLabel()  # whose annotation the article shows
+        self.statusBar().addPermanentWidget(self.showing_label)
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(QLabel(f"Annotator: {annotator}"))
         self._show_progress()
@@ -295,6 +297,7 @@ class MainWindow(QMainWindow):
     # Reactions to the one signal
 
     def _session_changed(self) -> None:
+        self.showing_label.setText(showing(self.session.key, self.session.annotator))
         stored = self.session.stored_document
         if stored is not None:
             self.documents.refresh_document(stored)
@@ -328,6 +331,16 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         super().closeEvent(event)
+
+
+def showing(key: AnnotationKey | None, me: str) -> str:
+    if key is None:
+        return ""
+    if key.kind == ADJUDICATED:
+        return "Adjudicated version"
+    if key.kind == REVIEWED:
+        return f"Reviewing {key.annotator}'s work"
+    return "Your annotation" if key.annotator == me else f"{key.annotator}'s annotation"
 
 
 class ShortcutSheet(QDialog):

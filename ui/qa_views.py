@@ -7,7 +7,7 @@ from typing import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
+    QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -33,13 +33,16 @@ def fill_table(table: QTableWidget, headers: Sequence[str], rows: Sequence[Seque
             if not isinstance(value, str):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
 
 
 def read_only_table() -> QTableWidget:
     table = QTableWidget()
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(22)
+    table.setWordWrap(False)
     return table
 
 
@@ -53,10 +56,14 @@ class FiguresView(QWidget):
         self.pairs, self.labels, self.reviews = (read_only_table() for _ in range(3))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        columns = QHBoxLayout()
         for title, table in (("Pairs of annotators", self.pairs), ("Per label", self.labels),
                              ("Reviews per annotator", self.reviews)):
-            layout.addWidget(QLabel(f"<b>{title}</b>"))  # our own words, never user text
-            layout.addWidget(table)
+            column = QVBoxLayout()
+            column.addWidget(QLabel(f"<b>{title}</b>"))  # our own words, never user text
+            column.addWidget(table)
+            columns.addLayout(column)
+        layout.addLayout(columns)
 
     def refresh(self) -> None:
         report = qa_figures.agreement(self.dataset_id)

@@ -80,6 +80,44 @@ def main(out: Path) -> None:
                 app.processEvents()
                 window.article.grab().save(str(out / "article-compare.png"))
             window.close()
+        app.setPalette(app.style().standardPalette())
+        qa_screens(app, dataset, settings, out)
+
+
+def qa_screens(app: QApplication, dataset, settings: QSettings, out: Path) -> None:
+    """Two people's work on the first articles, one reviewed and one adjudicated."""
+    from dataclasses import replace
+
+    from store.editing import open_annotation
+    from store.queries import current_documents, save_annotation
+    from store.records import AnnotationKey
+    from store.reviews import create_sample, reviewable
+
+    first, second = list(current_documents(dataset.id, "any"))[:2]
+    for doc in (first, second):
+        model = list(open_annotation(AnnotationKey(doc.id, "model-copy")).predictions)
+        save_annotation(doc.id, "ana", model, "accepted")
+        changed = [replace(s, label="ORG") if s.label == "GPE" else s for s in model[1:]]
+        save_annotation(doc.id, "ben", changed, "accepted")
+    create_sample([annotation for _, annotation in reviewable(dataset.id)], "screenshots")
+    window = MainWindow(dataset, "rita", settings)
+    window.resize(1400, 820)
+    window.show()
+    window.qa.review_queue()
+    window.qa.review.decide("pass")
+    app.processEvents()
+    window.grab().save(str(out / "window-review.png"))
+    window.open_document(first.id)
+    window.qa.adjudicate()
+    window.editor.undo_stack.clear()
+    window.qa.adjudication.settle_with(1)
+    window.article.verticalScrollBar().setValue(0)
+    app.processEvents()
+    window.grab().save(str(out / "window-adjudication.png"))
+    window.qa.qa_figures()
+    app.processEvents()
+    window.grab().save(str(out / "window-figures.png"))
+    window.close()
 
 
 if __name__ == "__main__":

@@ -22,3 +22,5 @@ def test_screenshots_show_highlighted_articles_in_light_and_dark(tmp_path):
         background = QColor(image.pixel(image.width() // 2, image.height() - 40))
         assert tinted > 0, f"no highlighted span on row {row} of the {name} window"
         assert (background.lightness() > 128) == (name == "light")
+    for name in ("review", "adjudication", "figures"):
+        assert QImage(str(tmp_path / f"window-{name}.png")).width() >= 1200
