@@ -15,7 +15,8 @@ import typer
 from tqdm import tqdm
 
 from annotate import qa_output
-from annotate.formats import InputError
+from annotate.formats import InputError, export_format
+from annotate.label_map import parse_label_map
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
 from annotate.sampling import stratified_sample
@@ -36,13 +37,28 @@ DatasetOption = Annotated[str, typer.Option(
 class ImportFormat(str, Enum):
     auto = "auto"
     txt = "txt"
-    jsonl = "jsonl"
+    jsonl = "jsonl"  # Prodigy-style
+    prodigy = "prodigy"
     spacy = "spacy"
+    doccano = "doccano"
+    labelstudio = "labelstudio"
+    brat = "brat"
+    conll = "conll"
 
 
 class ExportFormat(str, Enum):
     spacy = "spacy"
-    jsonl = "jsonl"
+    jsonl = "jsonl"  # Prodigy-style
+    prodigy = "prodigy"
+    doccano = "doccano"
+    labelstudio = "labelstudio"
+    brat = "brat"
+    conll = "conll"
+
+
+LabelMapOption = Annotated[Optional[str], typer.Option(
+    "--label-map", help="Rename labels: a file (JSON object, or OLD=NEW lines) or "
+                        "OLD=NEW,OLD=NEW", show_default=False)]
 
 
 class Status(str, Enum):
@@ -100,8 +116,12 @@ def window(ctx: typer.Context, db: DbOption = None, dataset: DatasetOption = "de
 
 @app.command("import")
 def import_documents(
-    paths: Annotated[list[Path], typer.Argument(help=".txt files or folders, .jsonl, .spacy")],
-    format: Annotated[ImportFormat, typer.Option(help="Input format")] = ImportFormat.auto,
+    paths: Annotated[list[Path], typer.Argument(
+        help=".txt files or folders, JSONL (Prodigy, doccano), .spacy, Label Studio .json, "
+             "brat folders, CoNLL files")],
+    format: Annotated[ImportFormat, typer.Option(
+        help="Input format; auto goes by the name, then the content")] = ImportFormat.auto,
+    label_map: LabelMapOption = None,
     labels: Annotated[Path, typer.Option(help="Label set for a new dataset")] = DEFAULT_LABEL_SET,
     mode: Annotated[Mode, typer.Option(help="For a new dataset: entities (no overlaps) "
                                             "or spans")] = Mode.ENTITIES,
@@ -119,8 +139,9 @@ def import_documents(
             raise jobs.JobError("--status takes accepted, rejected, skipped or pending, and "
                                 "goes with --annotator")
         label_set = load_label_set(labels)
+        renames = parse_label_map(label_map) if label_map else None
         with progress_bar(None, "file") as bar:
-            documents = jobs.read_inputs(paths, format.value, bar.update)
+            documents = jobs.read_inputs(paths, format.value, bar.update, renames)
         open_database(db)
         result = jobs.store_documents(dataset, label_set, mode, documents, annotator,
                                       status.value if status else None)
@@ -131,7 +152,8 @@ def import_documents(
                    f"{result.added} of them on new documents{kept}")
         return
     typer.echo(f"{dataset}: {result.added} documents added"
-               + (f", {result.duplicates} already there and skipped" if result.duplicates else ""))
+               + (f", {result.duplicates} already there and skipped" if result.duplicates else "")
+               + (f"; {result.annotations} people's annotations" if result.annotations else ""))
 
 
 @app.command()
@@ -176,27 +198,32 @@ def export(
         min=0.0, max=1.0, help="Fraction for a dev set: writes OUT/train and OUT/dev")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev split")] = 0,
     spans_key: Annotated[str, typer.Option(help="doc.spans key in .spacy files")] = "sc",
+    label_map: LabelMapOption = None,
     db: DbOption = None, dataset: DatasetOption = "default",
 ) -> None:
-    """Export gold spans as spaCy DocBin or Prodigy-style JSONL."""
+    """Export gold spans: spaCy DocBin, Prodigy-style JSONL, doccano, Label Studio, brat
+    (a folder) or CoNLL (IOB2)."""
     with reported_errors():
         if split is not None and not 0 < split < 1:
             raise jobs.JobError("--split takes a fraction between 0 and 1, such as 0.2")
-        chosen = format or (ExportFormat.jsonl if out.suffix.lower() == ".jsonl"
-                            else ExportFormat.spacy)
+        chosen = format or ExportFormat(export_format(out))
+        renames = parse_label_map(label_map) if label_map else None
         open_database(db)
         target = existing_dataset(dataset)
         with progress_bar(None, "doc") as bar:
             reports = jobs.export_dataset(target, out, chosen.value, status.value, split, seed,
-                                          spans_key, bar.update)
+                                          spans_key, bar.update, renames)
     for path, report in reports.items():
         typer.echo(f"wrote {report.documents} documents with {report.spans} spans to {path}")
         if report.overlapping_documents:
+            where = (f"written to doc.spans[{spans_key!r}] only, not doc.ents"
+                     if chosen is ExportFormat.spacy else
+                     "their spans are not in the file (one tag per token)")
             typer.echo(f"  {report.overlapping_documents} documents have overlapping spans: "
-                       f"written to doc.spans[{spans_key!r}] only, not doc.ents")
+                       f"{where}")
         if report.misaligned:
-            where = "kept with character offsets only" if chosen is ExportFormat.jsonl \
-                else "not in the file"
+            where = ("not in the file" if chosen in (ExportFormat.spacy, ExportFormat.conll)
+                     else "kept with their character offsets")
             typer.secho(f"  {len(report.misaligned)} spans do not start and end on token "
                         f"boundaries ({where}):", fg=typer.colors.YELLOW)
             for item in report.misaligned[:20]:

@@ -14,6 +14,8 @@ class TextDocument:
     meta: dict = field(default_factory=dict)
     source: str = ""  # the file it came from
     status: str = "pending"
+    # People's work the file carries besides the spans (Label Studio): name -> (spans, status)
+    annotations: dict[str, tuple[tuple[Span, ...], str]] = field(default_factory=dict)
 
 
 class ExportableDocument(Protocol):

@@ -7,16 +7,18 @@ every file before it writes, pre-annotation commits a batch at a time.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from annotate.document import ExportReport, TextDocument
-from annotate.formats import WRITERS, input_files, read_file
+from annotate.formats import FOLDER_FORMATS, WRITERS, input_files, read_file
 from annotate.formats.docbin import DEFAULT_SPANS_KEY
+from annotate.label_map import relabelled
 from annotate.labels import LabelRecord
 from annotate.preannotate import PipelineSpec, predict
 from annotate.spans import Mode
@@ -41,13 +43,15 @@ class JobError(Exception):
 
 
 def read_inputs(
-    paths: Sequence[Path], fmt: str = "auto", progress: Progress = _no_progress
+    paths: Sequence[Path], fmt: str = "auto", progress: Progress = _no_progress,
+    label_map: Mapping[str, str] | None = None,
 ) -> list[TextDocument]:
-    """Every document of every file, each checked; InputError on the first fault. Call it
-    before opening the store, so that bad input leaves no trace there."""
+    """Every document of every file, each checked, labels renamed by the map; InputError on
+    the first fault. Call it before opening the store, so that bad input leaves no trace
+    there."""
     documents: list[TextDocument] = []
     for path, file_format in input_files(list(paths), fmt):
-        documents += read_file(path, file_format)
+        documents += [relabelled(doc, label_map or {}) for doc in read_file(path, file_format)]
         progress(1)
     return documents
 
@@ -60,11 +64,24 @@ def store_documents(
     """Adds documents to the dataset (created with these labels if new), all in one
     transaction: their spans as predictions, or with an annotator as that person's work
     (in `status`, else the file's own answer)."""
+    carried = {name for doc in documents for name in doc.annotations}
+    if annotator and carried:
+        raise JobError(f"these files name their annotators ({', '.join(sorted(carried))}); "
+                       "import them without --annotator")
     with database.atomic():
         dataset = ensure_dataset(dataset_name, labels, mode)
         if annotator:
             return add_annotations(dataset.id, documents, annotator, status)
-        return add_documents(dataset.id, documents)
+        result = add_documents(dataset.id, documents)
+        annotations = kept = 0
+        for name in sorted(carried):  # each person's work, onto the documents just stored
+            theirs = [replace(doc, spans=doc.annotations[name][0],
+                              status=doc.annotations[name][1])
+                      for doc in documents if name in doc.annotations]
+            added = add_annotations(dataset.id, theirs, name)
+            annotations += added.annotations
+            kept += added.already_annotated
+        return replace(result, annotations=annotations, already_annotated=kept)
 
 
 @dataclass
@@ -114,13 +131,16 @@ def count_to_preannotate(dataset: DatasetRecord, overwrite: bool = False) -> int
 def export_dataset(
     dataset: DatasetRecord, out: Path, fmt: str = "spacy", status: str = "accepted",
     dev_fraction: float | None = None, seed: int = 0, spans_key: str = DEFAULT_SPANS_KEY,
-    progress: Progress = _no_progress,
+    progress: Progress = _no_progress, label_map: Mapping[str, str] | None = None,
 ) -> dict[Path, ExportReport]:
     """Writes the documents in `status` to `out`, or with a dev fraction to the folder `out`
     as train and dev files. Files appear whole or not at all."""
-    if dev_fraction is None and out.is_dir():
+    in_folders = fmt in FOLDER_FORMATS
+    if dev_fraction is None and out.is_dir() and not in_folders:
         raise JobError(f"{out} is a folder: name a file, or add --split to write train and "
                        "dev files into the folder")
+    if in_folders and dev_fraction is None and out.is_dir() and any(out.iterdir()):
+        raise JobError(f"{out} is a folder with files in it: {fmt} writes a new folder")
     if dev_fraction is not None and out.exists() and not out.is_dir():
         raise JobError(f"{out} is a file: --split writes train and dev files into a folder")
     writer, suffix = WRITERS[fmt]
@@ -141,28 +161,37 @@ def export_dataset(
         for document in current_documents(dataset.id, status):
             if keep(document.content_hash):
                 progress(1)
-                yield document
+                yield relabelled(document, label_map or {})
 
     if dev_fraction is None:
-        return {out: _write_whole(writer, documents(), out)}
+        return {out: _write_whole(writer, documents(), out, in_folders)}
     dev = dev_set(hashes, dev_fraction, seed)
     out.mkdir(parents=True, exist_ok=True)
     train_path, dev_path = out / f"train{suffix}", out / f"dev{suffix}"
     return {
-        train_path: _write_whole(writer, documents(lambda h: h not in dev), train_path),
-        dev_path: _write_whole(writer, documents(lambda h: h in dev), dev_path),
+        train_path: _write_whole(writer, documents(lambda h: h not in dev), train_path,
+                                 in_folders),
+        dev_path: _write_whole(writer, documents(lambda h: h in dev), dev_path, in_folders),
     }
 
 
-def _write_whole(writer, documents: Iterable, path: Path) -> ExportReport:
-    """Writes beside the target and renames, so a failed export leaves no half file."""
+def _write_whole(writer, documents: Iterable, path: Path, folder: bool = False) -> ExportReport:
+    """Writes beside the target and renames, so a failed export leaves no half file (or,
+    for a format written as a folder, no half folder)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(handle)
+    if folder:
+        temporary = tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.")
+    else:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        os.close(handle)
     try:
         report = writer(documents, Path(temporary))
+        if folder and path.is_dir():
+            path.rmdir()  # checked empty before the export began
         os.replace(temporary, path)
     finally:
-        if os.path.exists(temporary):
+        if os.path.isdir(temporary):
+            shutil.rmtree(temporary)
+        elif os.path.exists(temporary):
             os.remove(temporary)
     return report

@@ -4,27 +4,56 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotate.document import TextDocument
+from annotate.formats.brat import is_brat_folder, read_brat, write_brat
+from annotate.formats.conll import read_conll, write_conll
 from annotate.formats.docbin import read_docbin, write_docbin
+from annotate.formats.doccano import is_doccano, read_doccano, write_doccano
 from annotate.formats.errors import InputError
+from annotate.formats.jsonl import first_record
+from annotate.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotate.formats.prodigy import read_jsonl, write_jsonl
 from annotate.formats.text import read_text_file, text_files
 
-READERS = {"txt": read_text_file, "jsonl": read_jsonl, "spacy": read_docbin}
-WRITERS = {"spacy": (write_docbin, ".spacy"), "jsonl": (write_jsonl, ".jsonl")}
-SUFFIXES = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".spacy": "spacy"}
+# "jsonl" is Prodigy-style JSONL, the name it had first; "prodigy" says the same.
+READERS = {"txt": read_text_file, "jsonl": read_jsonl, "prodigy": read_jsonl,
+           "spacy": read_docbin, "doccano": read_doccano, "labelstudio": read_labelstudio,
+           "brat": read_brat, "conll": read_conll}
+# Each writer with the suffix of its file; brat writes a folder.
+WRITERS = {"spacy": (write_docbin, ".spacy"), "jsonl": (write_jsonl, ".jsonl"),
+           "prodigy": (write_jsonl, ".jsonl"), "doccano": (write_doccano, ".jsonl"),
+           "labelstudio": (write_labelstudio, ".json"), "conll": (write_conll, ".conll"),
+           "brat": (write_brat, "")}
+FOLDER_FORMATS = {"brat"}
+SUFFIXES = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".spacy": "spacy",
+            ".json": "labelstudio", ".ann": "brat", ".conll": "conll", ".iob": "conll",
+            ".bio": "conll", ".biluo": "conll"}
 
 
 def detect_format(path: Path) -> str:
+    """By the name, then by the content where names are shared: a folder with .ann files is
+    brat, a JSONL file whose first record has doccano's keys is doccano."""
     if path.is_dir():
-        return "txt"
-    if path.suffix.lower() in SUFFIXES:
-        return SUFFIXES[path.suffix.lower()]
-    raise InputError(path, f"cannot tell the format from the name; pass --format "
-                           f"({', '.join(READERS)})")
+        return "brat" if is_brat_folder(path) else "txt"
+    chosen = SUFFIXES.get(path.suffix.lower())
+    if chosen is None:
+        raise InputError(path, f"cannot tell the format from the name; pass --format "
+                               f"({', '.join(READERS)})")
+    if chosen == "jsonl":
+        record = first_record(path)
+        return "doccano" if isinstance(record, dict) and is_doccano(record) else "jsonl"
+    return chosen
+
+
+def export_format(path: Path) -> str:
+    """The export format an output file's suffix asks for: DocBin unless it says otherwise.
+    (brat writes a folder: it is asked for by name.)"""
+    return {".jsonl": "jsonl", ".json": "labelstudio", ".conll": "conll"}.get(
+        path.suffix.lower(), "spacy")
 
 
 def input_files(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
-    """Each file to read with its format; a folder stands for the .txt files in it."""
+    """Each file to read with its format; a folder stands for the .txt files in it (or, in
+    brat, for its .txt/.ann pairs)."""
     files = []
     for path in paths:
         if not path.exists():
@@ -32,10 +61,10 @@ def input_files(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
         chosen = detect_format(path) if fmt == "auto" else fmt
         if chosen not in READERS:
             raise InputError(path, f"unknown format {chosen!r}; known: {', '.join(READERS)}")
-        if path.is_dir():
-            if chosen != "txt":
-                raise InputError(path, f"a folder can only be read as txt, not {chosen}")
+        if path.is_dir() and chosen == "txt":
             files += [(file, "txt") for file in text_files(path)]
+        elif path.is_dir() and chosen not in FOLDER_FORMATS:
+            raise InputError(path, f"a folder can be read as txt or brat, not {chosen}")
         else:
             files.append((path, chosen))
     return files
@@ -44,4 +73,4 @@ def input_files(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
 def read_file(path: Path, fmt: str) -> list[TextDocument]:
     """Every document in one file; InputError on the first fault."""
     documents = READERS[fmt](path)
-    return [documents] if isinstance(documents, TextDocument) else documents
+    return [documents] if isinstance(documents, TextDocument) else list(documents)

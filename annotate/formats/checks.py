@@ -10,7 +10,7 @@ IMPORT_SOURCE = "import"
 
 
 def checked_span(
-    path: Path, line: int | None, text: str, start, end, label, tokens: Tokens,
+    path: Path, line: int | str | None, text: str, start, end, label, tokens: Tokens,
     source: str = IMPORT_SOURCE,
 ) -> Span:
     """A span from an input file, or an InputError saying what is wrong with it."""

@@ -10,6 +10,7 @@ from murmurhash import hash_unicode
 from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
+from annotate.formats.jsonl import json_lines
 from annotate.spans import Tokens
 from annotate.tokenizer import make_doc, tokens_of
 
@@ -25,20 +26,8 @@ def read_jsonl(path: Path) -> list[TextDocument]:
 
 
 def _read_lines(path: Path) -> Iterator[TextDocument]:
-    with open(path, "rb") as lines:
-        for number, raw in enumerate(lines, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise InputError(path, "not UTF-8 text", number) from None
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(path, f"not valid JSON: {error.msg} at column {error.colno}",
-                                 number) from None
-            yield _document(path, number, record)
+    for number, record in json_lines(path):
+        yield _document(path, number, record)
 
 
 def _document(path: Path, line: int, record) -> TextDocument:

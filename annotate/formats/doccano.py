@@ -1,0 +1,71 @@
+"""doccano's sequence-labelling JSONL: `{"text": ..., "label": [[start, end, "LABEL"], ...]}`,
+or the `entities` variant with `start_offset` / `end_offset` objects. Other keys are meta."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from annotate.document import ExportableDocument, ExportReport, TextDocument
+from annotate.formats.checks import checked_span
+from annotate.formats.errors import InputError
+from annotate.formats.jsonl import json_lines
+from annotate.tokenizer import tokens_of
+
+SPAN_KEYS = ("label", "labels", "entities")
+
+
+def is_doccano(record: dict) -> bool:
+    """Whether a JSONL record looks like doccano's rather than Prodigy's."""
+    return "spans" not in record and any(isinstance(record.get(k), list) for k in SPAN_KEYS)
+
+
+def read_doccano(path: Path) -> Iterator[TextDocument]:
+    found = False
+    for line, record in json_lines(path):
+        found = True
+        yield _document(path, line, record)
+    if not found:
+        raise InputError(path, "the file holds no documents")
+
+
+def _document(path: Path, line: int, record) -> TextDocument:
+    if not isinstance(record, dict):
+        raise InputError(path, "each line must be a JSON object", line)
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(path, 'needs a "text" string that is not empty', line)
+    tokens = tokens_of(text)
+    spans = []
+    for entry in _entries(path, line, record):
+        spans.append(checked_span(path, line, text, *entry, tokens))
+    meta = {k: v for k, v in record.items() if k not in ("text", *SPAN_KEYS)}
+    return TextDocument(text, tuple(sorted(spans)), meta, path.name, "accepted")
+
+
+def _entries(path: Path, line: int, record: dict) -> Iterator[tuple]:
+    if isinstance(record.get("entities"), list):
+        for entity in record["entities"]:
+            if not isinstance(entity, dict):
+                raise InputError(path, '"entities" must be a list of objects with '
+                                       '"start_offset", "end_offset" and "label"', line)
+            yield entity.get("start_offset"), entity.get("end_offset"), entity.get("label")
+        return
+    for entry in record.get("label", record.get("labels", [])):
+        if not isinstance(entry, list) or len(entry) != 3:
+            raise InputError(path, '"label" must be a list of [start, end, "LABEL"] triples, '
+                                   f"got {entry!r}", line)
+        yield tuple(entry)
+
+
+def write_doccano(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:
+    report = ExportReport()
+    with open(path, "w", encoding="utf-8") as out:
+        for document in documents:
+            record = {"text": document.text,
+                      "label": [[s.start, s.end, s.label] for s in document.spans]}
+            record.update({k: v for k, v in document.meta.items() if k not in record})
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            report.documents += 1
+            report.spans += len(document.spans)
+    return report

@@ -1,0 +1,109 @@
+"""Label Studio's JSON export: a list of tasks, each with `data.text`, `annotations[].result[]`
+and `predictions[].result[]` whose `value` holds `start`, `end` and `labels`.
+
+Predictions come in as the model's spans; each annotation as its annotator's accepted work
+(a cancelled one as skipped), named after Label Studio's `completed_by`.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from annotate.document import ExportableDocument, ExportReport, TextDocument
+from annotate.formats.checks import checked_span
+from annotate.formats.errors import InputError
+from annotate.spans import Span, Tokens
+from annotate.tokenizer import tokens_of
+
+TEXT_KEY = "text"  # the data key of the text, as in Label Studio's NER template
+
+
+def read_labelstudio(path: Path) -> list[TextDocument]:
+    try:
+        tasks = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not valid JSON: {error.msg}", error.lineno) from None
+    if isinstance(tasks, dict):  # a single task
+        tasks = [tasks]
+    if not isinstance(tasks, list) or not tasks:
+        raise InputError(path, "expected a JSON list of Label Studio tasks")
+    return [_document(path, f"task {number}", task)
+            for number, task in enumerate(tasks, start=1)]
+
+
+def _document(path: Path, where: str, task) -> TextDocument:
+    data = task.get("data") if isinstance(task, dict) else None
+    text = data.get(TEXT_KEY) if isinstance(data, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(path, f'{where}: needs "data": {{"text": ...}} with some text')
+    tokens = tokens_of(text)
+    predictions = None
+    for prediction in _list(path, where, task, "predictions"):
+        predictions = (predictions or ()) + _spans(path, where, text, tokens, prediction)
+    annotations: dict[str, tuple[tuple[Span, ...], str]] = {}
+    for annotation in _list(path, where, task, "annotations"):
+        name = annotator_name(annotation.get("completed_by"))
+        annotations[name] = (_spans(path, where, text, tokens, annotation),
+                             "skipped" if annotation.get("was_cancelled") else "accepted")
+    meta = {k: v for k, v in data.items() if k != TEXT_KEY}
+    if "id" in task:
+        meta["labelstudio_id"] = task["id"]
+    return TextDocument(text, tuple(sorted(predictions)) if predictions is not None else None,
+                        meta, path.name, "accepted" if annotations else "pending",
+                        annotations=annotations)
+
+
+def annotator_name(completed_by) -> str:
+    if isinstance(completed_by, dict):
+        return str(completed_by.get("email") or completed_by.get("id") or "labelstudio")
+    return f"labelstudio-user-{completed_by}" if completed_by is not None else "labelstudio"
+
+
+def _list(path: Path, where: str, task: dict, key: str) -> list[dict]:
+    found = task.get(key) or []
+    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+        raise InputError(path, f'{where}: "{key}" must be a list of objects')
+    return found
+
+
+def _spans(path: Path, where: str, text: str, tokens: Tokens, block: dict) -> tuple[Span, ...]:
+    results = block.get("result") or []
+    if not isinstance(results, list):
+        raise InputError(path, f'{where}: "result" must be a list')
+    spans = []
+    for result in results:
+        value = result.get("value") if isinstance(result, dict) else None
+        if not isinstance(value, dict) or "start" not in value:
+            continue  # not a span (a choice, a relation, a rating)
+        labels = value.get("labels") or value.get("hypertextlabels") or []
+        if not isinstance(labels, list) or not labels:
+            raise InputError(path, f"{where}: a result at {value.get('start')} has no labels")
+        for label in labels:
+            spans.append(checked_span(path, where, text, value.get("start"), value.get("end"),
+                                      label, tokens))
+    return tuple(sorted(spans))
+
+
+def write_labelstudio(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:
+    """One task per document with its spans as one annotation. Written a task at a time."""
+    report = ExportReport()
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("[")
+        for number, document in enumerate(documents, start=1):
+            results = [{"id": f"{number}-{i}", "from_name": "label", "to_name": "text",
+                        "type": "labels",
+                        "value": {"start": s.start, "end": s.end, "text": s.text(document.text),
+                                  "labels": [s.label]}}
+                       for i, s in enumerate(document.spans, start=1)]
+            task = {"id": number, "data": {TEXT_KEY: document.text, **{
+                        k: v for k, v in document.meta.items() if k != TEXT_KEY}},
+                    "annotations": [{"result": results,
+                                     "was_cancelled": document.status == "skipped"}]}
+            out.write(("\n" if number == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
+            report.documents += 1
+            report.spans += len(results)
+        out.write("\n]\n")
+    return report
