@@ -14,10 +14,20 @@ from peewee import JOIN, DatabaseError, fn
 from annotate.adjudication import compare
 from annotate.spans import Span
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
-from store.models import (
-    Annotation, Dataset, Document, Settled as SettledRow, Span as SpanRow, database, utc_now,
-)
 from store import reviews
+from store.models import (
+    Annotation,
+    Dataset,
+    Document,
+    database,
+    utc_now,
+)
+from store.models import (
+    Settled as SettledRow,
+)
+from store.models import (
+    Span as SpanRow,
+)
 from store.queries import insert_spans, spans_for, spans_of_annotations
 from store.records import AnnotationKey, AnnotationRecord, DocumentRow, check_status
 

@@ -26,8 +26,7 @@ from annotate.split import dev_set
 from store.models import database
 from store.queries import (
     add_annotations, add_documents, count_documents, current_documents, ensure_dataset,
-    held_back,
-    save_predictions, texts_to_predict,
+    held_back, save_predictions, texts_to_predict,
 )
 from store.records import DatasetRecord, ImportResult
 

@@ -18,10 +18,23 @@ from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
 from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
-    Annotation, Dataset, Document, Label, Review, Span as SpanRow, database, utc_now,
+    Annotation,
+    Dataset,
+    Document,
+    Label,
+    Review,
+    database,
+    utc_now,
+)
+from store.models import (
+    Span as SpanRow,
 )
 from store.records import (
-    CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status,
+    CurrentDocument,
+    DatasetRecord,
+    DatasetStats,
+    ImportResult,
+    check_status,
 )
 
 PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips

@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from annotate.formats import export_format
 from annotate.preannotate import PipelineSpec, default_model
 from store import jobs
 from store.records import DatasetRecord
@@ -59,7 +60,7 @@ def preannotate_job(dataset: DatasetRecord, batch_size: int = 16):
 
 
 def export_job(dataset: DatasetRecord, out: Path, status: str = "accepted"):
-    fmt = "jsonl" if out.suffix.lower() == ".jsonl" else "spacy"
+    fmt = export_format(out)
 
     def work(progress):
         return jobs.export_dataset(dataset, out, fmt, status, progress=progress)

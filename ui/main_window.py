@@ -6,20 +6,31 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
     QSplitter,
-    QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from store import jobs
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
+from store import jobs
 from store.editing import annotator_progress, has_predictions, next_document
 from store.queries import held_back
 from store.records import STATUSES, AnnotationKey, DatasetRecord
 from ui.actions import ACTIONS
 from ui.article_view import ArticleView
-from ui.document_list import DocumentListModel
 from ui.background import Job
+from ui.document_list import DocumentListModel
 from ui.editor import Editor
 from ui.long_work import export_job, import_job, preannotate_job, run_with_progress
 from ui.panels import LabelBar, SpanPanel, label_keys
@@ -188,7 +199,9 @@ class MainWindow(QMainWindow):
 
     def import_documents(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import documents", "", "Documents (*.txt *.jsonl *.spacy);;All files (*)")
+            self, "Import documents", "",
+            "Documents (*.txt *.jsonl *.ndjson *.json *.spacy *.conll *.iob *.bio *.ann);;"
+            "All files (*)")
         if paths:
             self.start_import([Path(p) for p in paths])
 
@@ -224,7 +237,8 @@ class MainWindow(QMainWindow):
     def export_documents(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export accepted documents", "gold.spacy",
-            "spaCy DocBin (*.spacy);;Prodigy JSONL (*.jsonl)")
+            "spaCy DocBin (*.spacy);;Prodigy JSONL (*.jsonl);;Label Studio JSON (*.json);;"
+            "CoNLL, IOB2 (*.conll)")
         if path:
             self.start_export(Path(path))
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 
 from annotate import spans as span_ops
+from annotate.adjudication import Comparison, compare
 from annotate.numbers import NUMERIC_LABELS, parse_value
 from annotate.spans import Mode, Span, Tokens
 from annotate.tokenizer import tokens_of
-from annotate.adjudication import Comparison, compare
 from annotate.versions import ADJUDICATED, OWN
 from store import editing
 from store.records import AnnotationKey, DatasetRecord

@@ -38,7 +38,7 @@ def _document(path: Path, where: str, task) -> TextDocument:
     data = task.get("data") if isinstance(task, dict) else None
     text = data.get(TEXT_KEY) if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
-        raise InputError(path, f'{where}: needs "data": {{"text": ...}} with some text')
+        raise InputError(path, 'needs "data": {"text": ...} with some text', where)
     tokens = tokens_of(text)
     predictions = None
     for prediction in _list(path, where, task, "predictions"):
@@ -65,14 +65,14 @@ def annotator_name(completed_by) -> str:
 def _list(path: Path, where: str, task: dict, key: str) -> list[dict]:
     found = task.get(key) or []
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
-        raise InputError(path, f'{where}: "{key}" must be a list of objects')
+        raise InputError(path, f'"{key}" must be a list of objects', where)
     return found
 
 
 def _spans(path: Path, where: str, text: str, tokens: Tokens, block: dict) -> tuple[Span, ...]:
     results = block.get("result") or []
     if not isinstance(results, list):
-        raise InputError(path, f'{where}: "result" must be a list')
+        raise InputError(path, '"result" must be a list', where)
     spans = []
     for result in results:
         value = result.get("value") if isinstance(result, dict) else None
@@ -80,7 +80,7 @@ def _spans(path: Path, where: str, text: str, tokens: Tokens, block: dict) -> tu
             continue  # not a span (a choice, a relation, a rating)
         labels = value.get("labels") or value.get("hypertextlabels") or []
         if not isinstance(labels, list) or not labels:
-            raise InputError(path, f"{where}: a result at {value.get('start')} has no labels")
+            raise InputError(path, f"the result at {value.get('start')} has no labels", where)
         for label in labels:
             spans.append(checked_span(path, where, text, value.get("start"), value.get("end"),
                                       label, tokens))

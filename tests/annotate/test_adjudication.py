@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotate.adjudication import Conflict, Reading, compare, differences
 from annotate.spans import Span
