@@ -140,11 +140,12 @@ def import_documents(
                                 "goes with --annotator")
         label_set = load_label_set(labels)
         renames = parse_label_map(label_map) if label_map else None
-        with progress_bar(None, "file") as bar:
+        with progress_bar(None, "doc") as bar:
             documents = jobs.read_inputs(paths, format.value, bar.update, renames)
-        open_database(db)
-        result = jobs.store_documents(dataset, label_set, mode, documents, annotator,
-                                      status.value if status else None)
+        with documents:
+            open_database(db)
+            result = jobs.store_documents(dataset, label_set, mode, documents, annotator,
+                                          status.value if status else None)
     if annotator:
         kept = (f"; {result.already_annotated} they had annotated already, left as they were"
                 if result.already_annotated else "")

@@ -22,6 +22,7 @@ from annotate.label_map import relabelled
 from annotate.labels import LabelRecord
 from annotate.preannotate import PipelineSpec, predict
 from annotate.spans import Mode
+from annotate.spool import DocumentSpool
 from annotate.split import dev_set
 from store.models import database
 from store.queries import (
@@ -44,26 +45,33 @@ class JobError(Exception):
 def read_inputs(
     paths: Sequence[Path], fmt: str = "auto", progress: Progress = _no_progress,
     label_map: Mapping[str, str] | None = None,
-) -> list[TextDocument]:
+) -> DocumentSpool:
     """Every document of every file, each checked, labels renamed by the map; InputError on
     the first fault. Call it before opening the store, so that bad input leaves no trace
-    there."""
-    documents: list[TextDocument] = []
-    for path, file_format in input_files(list(paths), fmt):
-        documents += [relabelled(doc, label_map or {}) for doc in read_file(path, file_format)]
-        progress(1)
-    return documents
+    there. The documents are spooled to a temporary file: memory stays flat for any input.
+    `progress` is told of each document read."""
+    spool = DocumentSpool()
+    try:
+        for path, file_format in input_files(list(paths), fmt):
+            for document in read_file(path, file_format):
+                spool.add(relabelled(document, label_map or {}))
+                progress(1)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
 
 
 def store_documents(
     dataset_name: str, labels: Sequence[LabelRecord], mode: Mode,
-    documents: Sequence[TextDocument], annotator: str | None = None,
+    documents: Iterable[TextDocument], annotator: str | None = None,
     status: str | None = None,
 ) -> ImportResult:
     """Adds documents to the dataset (created with these labels if new), all in one
     transaction: their spans as predictions, or with an annotator as that person's work
     (in `status`, else the file's own answer)."""
-    carried = {name for doc in documents for name in doc.annotations}
+    carried = (documents.annotators if isinstance(documents, DocumentSpool)
+               else {name for doc in documents for name in doc.annotations})
     if annotator and carried:
         raise JobError(f"these files name their annotators ({', '.join(sorted(carried))}); "
                        "import them without --annotator")
@@ -74,9 +82,9 @@ def store_documents(
         result = add_documents(dataset.id, documents)
         annotations = kept = 0
         for name in sorted(carried):  # each person's work, onto the documents just stored
-            theirs = [replace(doc, spans=doc.annotations[name][0],
+            theirs = (replace(doc, spans=doc.annotations[name][0],
                               status=doc.annotations[name][1])
-                      for doc in documents if name in doc.annotations]
+                      for doc in documents if name in doc.annotations)
             added = add_annotations(dataset.id, theirs, name)
             annotations += added.annotations
             kept += added.already_annotated

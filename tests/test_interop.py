@@ -244,3 +244,22 @@ def test_malformed_files_are_named_with_their_line_and_change_nothing(
     assert result.exit_code == 1
     assert message in result.output, result.output
     assert table_dump(db_path) == before
+
+
+def test_imports_spool_through_a_temporary_file_and_leave_none(cli, tmp_path, monkeypatch):
+    import tempfile
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_dir))
+    texts = [f"Story {i} about Lyon." for i in range(300)]
+    lines = [json.dumps({"text": t, "label": [[t.index("Lyon"), t.index("Lyon") + 4, "GPE"]]})
+             for t in texts]
+    good = tmp_path / "many.jsonl"
+    good.write_text("\n".join(lines) + "\n")
+    result = cli("import", good)
+    assert result.exit_code == 0 and "300 documents added" in result.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines[:250] + ['{"text": "x", "label": [[0, 9, "GPE"]]}']))
+    result = cli("import", bad, "--dataset", "other")
+    assert result.exit_code == 1 and "bad.jsonl:251:" in result.output
+    assert list(spool_dir.iterdir()) == []

@@ -47,8 +47,8 @@ def run_with_progress(
 
 def import_job(dataset: DatasetRecord, paths: list[Path]):
     def work(progress):
-        documents = jobs.read_inputs(paths, "auto", progress)  # all checked before storing
-        return jobs.store_documents(dataset.name, dataset.labels, dataset.mode, documents)
+        with jobs.read_inputs(paths, "auto", progress) as documents:  # checked before storing
+            return jobs.store_documents(dataset.name, dataset.labels, dataset.mode, documents)
     return work
 
 

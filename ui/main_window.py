@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             if jobs.count_to_preannotate(self.session.dataset):
                 self.start_preannotation()  # first: new documents wait for their spans
             self.reload_list()
-        return run_with_progress(self, "Importing documents", len(paths),
+        return run_with_progress(self, "Importing documents", 0,  # documents: not known yet
                                  import_job(self.session.dataset, paths), done)
 
     def preannotate_documents(self) -> None:

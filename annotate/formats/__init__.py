@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 from annotate.document import TextDocument
 from annotate.formats.brat import is_brat_folder, read_brat, write_brat
@@ -70,7 +71,8 @@ def input_files(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
     return files
 
 
-def read_file(path: Path, fmt: str) -> list[TextDocument]:
-    """Every document in one file; InputError on the first fault."""
+def read_file(path: Path, fmt: str) -> Iterable[TextDocument]:
+    """Every document in one file, one at a time where the format allows; InputError on the
+    first fault."""
     documents = READERS[fmt](path)
-    return [documents] if isinstance(documents, TextDocument) else list(documents)
+    return [documents] if isinstance(documents, TextDocument) else documents

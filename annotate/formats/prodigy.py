@@ -18,16 +18,14 @@ ANSWER_OF_STATUS = {"accepted": "accept", "rejected": "reject", "skipped": "igno
 STATUS_OF_ANSWER = {answer: status for status, answer in ANSWER_OF_STATUS.items()}
 
 
-def read_jsonl(path: Path) -> list[TextDocument]:
-    documents = list(_read_lines(path))
-    if not documents:
-        raise InputError(path, "the file holds no documents")
-    return documents
-
-
-def _read_lines(path: Path) -> Iterator[TextDocument]:
+def read_jsonl(path: Path) -> Iterator[TextDocument]:
+    """A line at a time: a large file is read in constant memory."""
+    found = False
     for number, record in json_lines(path):
+        found = True
         yield _document(path, number, record)
+    if not found:
+        raise InputError(path, "the file holds no documents")
 
 
 def _document(path: Path, line: int, record) -> TextDocument:

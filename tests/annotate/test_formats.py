@@ -88,7 +88,7 @@ def test_jsonl_reads_text_meta_spans_and_answer(tmp_path):
 def test_jsonl_faults_name_file_and_line(tmp_path, line, message):
     path = write_lines(tmp_path / "bad.jsonl", {"text": "A fine first line."}, line)
     with pytest.raises(InputError, match=message):
-        read_jsonl(path)
+        list(read_jsonl(path))
 
 
 def test_jsonl_export_has_prodigy_fields_with_inclusive_token_ends(tmp_path):
