@@ -199,6 +199,25 @@ def test_files_as_the_tools_write_them(cli, tmp_path, db_path):
     close_database()
 
 
+def test_label_studio_offsets_counted_in_utf16_units_are_converted(cli, tmp_path, db_path):
+    """Label Studio once counted JavaScript's UTF-16 units: after an emoji, 1 more each."""
+    text = "🌊 Floods hit Lyon 🌧 and Lille."
+    lyon, lille = text.index("Lyon"), text.index("Lille")
+    task = {"data": {"text": text}, "annotations": [{"completed_by": 1, "result": [
+        {"type": "labels", "value": {"start": lyon + 1, "end": lyon + 5, "text": "Lyon",
+                                     "labels": ["GPE"]}},
+        {"type": "labels", "value": {"start": lille + 2, "end": lille + 7, "text": "Lille",
+                                     "labels": ["GPE"]}}]}]}
+    (tmp_path / "ls.json").write_text(json.dumps([task]))
+    assert cli("import", tmp_path / "ls.json").exit_code == 0
+    from store.db import close_database, open_database
+    from store.queries import spans_for
+    open_database(db_path)
+    assert [(s.start, s.end) for s in spans_for(1, "labelstudio-user-1")] == [
+        (lyon, lyon + 4), (lille, lille + 5)]
+    close_database()
+
+
 def test_label_map_renames_on_import_and_export(cli, tmp_path):
     (tmp_path / "map.txt").write_text("# CoNLL to OntoNotes\nPER=PERSON\nLOC\tGPE\n")
     path = tmp_path / "tags.conll"
@@ -223,6 +242,9 @@ def test_label_map_renames_on_import_and_export(cli, tmp_path):
                  '{"start": 0, "end": 2, "labels": ["GPE"]}}]}]}]',
      "bad.json:task 1: span 0-2 (GPE, 'Ly') does not start and end on token boundaries"),
     ("bad.json", '{"data": {"title": "x"}}', 'bad.json:task 1: needs "data": {"text": ...}'),
+    ("bad.json", '[{"data": {"text": "Lyon is big"}, "annotations": [{"result": [{"value": '
+                 '{"start": 0, "end": 4, "text": "Nice", "labels": ["GPE"]}}]}]}]',
+     "bad.json:task 1: the result at 0-4 says 'Nice' but the text there is 'Lyon'"),
     ("bad.json", '[{"data": ', "bad.json:1: not valid JSON"),
     ("bad.conll", "Ada B-PER\nLovelace O\nParis U-LOC\n",  # BILUO: B- must end in L-
      "bad.conll:2: tag 'O' does not continue the entity before it"),

@@ -81,10 +81,35 @@ def _spans(path: Path, where: str, text: str, tokens: Tokens, block: dict) -> tu
         labels = value.get("labels") or value.get("hypertextlabels") or []
         if not isinstance(labels, list) or not labels:
             raise InputError(path, f"the result at {value.get('start')} has no labels", where)
+        start, end = _code_points(path, where, text, value)
         for label in labels:
-            spans.append(checked_span(path, where, text, value.get("start"), value.get("end"),
-                                      label, tokens))
+            spans.append(checked_span(path, where, text, start, end, label, tokens))
     return tuple(sorted(spans))
+
+
+def _code_points(path: Path, where: str, text: str, value: dict) -> tuple:
+    """The result's offsets in code points, as Python counts. Older Label Studio counted
+    JavaScript's UTF-16 units, so after an emoji every offset was off; where the result's
+    own `text` shows that, the offsets are converted rather than trusted."""
+    start, end, covered = value.get("start"), value.get("end"), value.get("text")
+    if not isinstance(covered, str) or not all(isinstance(v, int) for v in (start, end)):
+        return start, end
+    if text[start:end] == covered:
+        return start, end
+    units = _utf16_to_code_points(text)
+    if start < len(units) and end < len(units) and text[units[start]:units[end]] == covered:
+        return units[start], units[end]
+    raise InputError(path, f"the result at {start}-{end} says {covered!r} but the text there "
+                           f"is {text[start:end]!r}", where)
+
+
+def _utf16_to_code_points(text: str) -> list[int]:
+    """Code point offset of each UTF-16 offset (the one past the end included)."""
+    offsets = []
+    for index, char in enumerate(text):
+        offsets += [index] * (2 if ord(char) > 0xFFFF else 1)
+    offsets.append(len(text))
+    return offsets
 
 
 def write_labelstudio(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:
