@@ -8,30 +8,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from annotate.document import ExportableDocument, ExportReport, TextDocument
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
+from annotate.formats.jsonl import json_array_items
 from annotate.spans import Span, Tokens
 from annotate.tokenizer import tokens_of
 
 TEXT_KEY = "text"  # the data key of the text, as in Label Studio's NER template
 
 
-def read_labelstudio(path: Path) -> list[TextDocument]:
-    try:
-        tasks = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"not valid JSON: {error.msg}", error.lineno) from None
-    if isinstance(tasks, dict):  # a single task
-        tasks = [tasks]
-    if not isinstance(tasks, list) or not tasks:
-        raise InputError(path, "expected a JSON list of Label Studio tasks")
-    return [_document(path, f"task {number}", task)
-            for number, task in enumerate(tasks, start=1)]
+def read_labelstudio(path: Path) -> Iterator[TextDocument]:
+    """A task at a time, so a large export is read in constant memory."""
+    number = 0
+    for number, task in enumerate(json_array_items(path), start=1):
+        yield _document(path, f"task {number}", task)
+    if not number:
+        raise InputError(path, "expected a JSON list of Label Studio tasks; it is empty")
 
 
 def _document(path: Path, where: str, task) -> TextDocument:
