@@ -136,8 +136,9 @@ class ReviewPanel(QWidget):
     # Refreshing from the session's one signal
 
     def refresh(self) -> None:
-        if self.session.stored_document is not None and self.items:
-            self._reread_verdicts()
+        stored = self.session.stored_document
+        if stored is not None and any(i.document_id == stored for i in self.items):
+            self._reread_verdicts()  # a verdict, or an edit of a queued document
         item = self.current()
         if item is None or not self._reviewing(item):
             self.differences.clear()

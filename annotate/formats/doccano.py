@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 from annotate.document import ExportableDocument, ExportReport, TextDocument
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
-from annotate.formats.jsonl import json_lines
+from annotate.formats.jsonl import text_records
 from annotate.tokenizer import tokens_of
 
 SPAN_KEYS = ("label", "labels", "entities")
@@ -21,20 +21,11 @@ def is_doccano(record: dict) -> bool:
 
 
 def read_doccano(path: Path) -> Iterator[TextDocument]:
-    found = False
-    for line, record in json_lines(path):
-        found = True
-        yield _document(path, line, record)
-    if not found:
-        raise InputError(path, "the file holds no documents")
+    for line, record, text in text_records(path):
+        yield _document(path, line, record, text)
 
 
-def _document(path: Path, line: int, record) -> TextDocument:
-    if not isinstance(record, dict):
-        raise InputError(path, "each line must be a JSON object", line)
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(path, 'needs a "text" string that is not empty', line)
+def _document(path: Path, line: int, record: dict, text: str) -> TextDocument:
     tokens = tokens_of(text)
     spans = []
     for entry in _entries(path, line, record):

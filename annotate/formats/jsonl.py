@@ -129,3 +129,19 @@ def _decoded(path: Path, decoder: json.JSONDecoder, buffer: str, position: int, 
         return decoder.raw_decode(buffer, position)
     except json.JSONDecodeError as error:
         raise InputError(path, f"not valid JSON: {error.msg}", lines + error.lineno) from None
+
+
+def text_records(path: Path) -> Iterator[tuple[int, dict, str]]:
+    """(line number, record, its text) of each line, which must be a JSON object with a
+    "text" that is not empty; a file without any is refused too."""
+    found = False
+    for line, record in json_lines(path):
+        if not isinstance(record, dict):
+            raise InputError(path, "each line must be a JSON object", line)
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(path, 'needs a "text" string that is not empty', line)
+        found = True
+        yield line, record, text
+    if not found:
+        raise InputError(path, "the file holds no documents")

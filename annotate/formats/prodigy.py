@@ -10,7 +10,7 @@ from murmurhash import hash_unicode
 from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
-from annotate.formats.jsonl import json_lines
+from annotate.formats.jsonl import text_records
 from annotate.spans import Tokens
 from annotate.tokenizer import make_doc, tokens_of
 
@@ -20,20 +20,11 @@ STATUS_OF_ANSWER = {answer: status for status, answer in ANSWER_OF_STATUS.items(
 
 def read_jsonl(path: Path) -> Iterator[TextDocument]:
     """A line at a time: a large file is read in constant memory."""
-    found = False
-    for number, record in json_lines(path):
-        found = True
-        yield _document(path, number, record)
-    if not found:
-        raise InputError(path, "the file holds no documents")
+    for line, record, text in text_records(path):
+        yield _document(path, line, record, text)
 
 
-def _document(path: Path, line: int, record) -> TextDocument:
-    if not isinstance(record, dict):
-        raise InputError(path, "each line must be a JSON object", line)
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(path, 'needs a "text" string that is not empty', line)
+def _document(path: Path, line: int, record: dict, text: str) -> TextDocument:
     meta = record.get("meta", {})
     if not isinstance(meta, dict):
         raise InputError(path, '"meta" must be a JSON object', line)
