@@ -16,17 +16,7 @@ from annotate.spans import Span
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import reviews
 from store.models import (
-    Annotation,
-    Dataset,
-    Document,
-    database,
-    utc_now,
-)
-from store.models import (
-    Settled as SettledRow,
-)
-from store.models import (
-    Span as SpanRow,
+    Annotation, Dataset, Document, database, utc_now, Settled as SettledRow, Span as SpanRow,
 )
 from store.queries import insert_spans, spans_for, spans_of_annotations
 from store.records import AnnotationKey, AnnotationRecord, DocumentRow, check_status

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from peewee import (
-    SQL, CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField, Model,
-    TextField,
+    SQL, CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField,
+    Model, TextField,
 )
 
 database = DatabaseProxy()

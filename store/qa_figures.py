@@ -5,11 +5,7 @@ from dataclasses import dataclass
 
 from annotate.agreement import AgreementReport, agreement_report
 from annotate.consistency import (
-    ModelChanges,
-    SurfaceConflict,
-    label_conflicts,
-    model_changes,
-    rank_by_model_disagreement,
+    ModelChanges, SurfaceConflict, label_conflicts, model_changes, rank_by_model_disagreement,
 )
 from annotate.tokenizer import tokens_of
 from store.queries import annotations_by_document, gold_with_predictions

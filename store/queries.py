@@ -18,24 +18,9 @@ from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
 from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
-    Annotation,
-    Dataset,
-    Document,
-    Label,
-    Review,
-    database,
-    utc_now,
+    Annotation, Dataset, Document, Label, Review, database, utc_now, Span as SpanRow,
 )
-from store.models import (
-    Span as SpanRow,
-)
-from store.records import (
-    CurrentDocument,
-    DatasetRecord,
-    DatasetStats,
-    ImportResult,
-    check_status,
-)
+from store.records import CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status
 
 PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips
 

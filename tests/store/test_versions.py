@@ -4,15 +4,8 @@ import pytest
 from annotate.document import TextDocument
 from annotate.spans import Span
 from store.editing import (
-    EditError,
-    add_span,
-    open_annotation,
-    people_annotations,
-    remove_span,
-    set_status,
-    settle,
-    settled_regions,
-    unsettle,
+    EditError, add_span, open_annotation, people_annotations, remove_span, set_status, settle,
+    settled_regions, unsettle,
 )
 from store.models import Annotation, Document
 from store.queries import add_documents, current_documents, held_back, save_annotation
