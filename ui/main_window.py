@@ -354,7 +354,8 @@ class ShortcutSheet(QDialog):
         keys = label_keys(window.session.dataset.labels)
         rows = [(spec.title.replace("&", ""), ", ".join(spec.shortcuts)) for spec in ACTIONS]
         rows += [(f"Label {name}", key) for name, key in keys.items()]
-        rows += [(a.text(), a.shortcut().toString()) for a in window.qa.adjudication.settle_actions]
+        settle_actions = window.qa.adjudication.settle_actions
+        rows += [(a.text(), a.shortcut().toString()) for a in settle_actions]
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Command", "Keys"])
         table.verticalHeader().hide()
