@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Mapping, Sequence, TypeVar
 
 from annotate.formats.errors import InputError
+from annotate.labels import label_fault
 from annotate.spans import Span
 
 T = TypeVar("T")
@@ -24,8 +25,16 @@ def parse_label_map(value: str) -> dict[str, str]:
         if not sep or not old.strip() or not new.strip():
             raise InputError("--label-map", f"pair {number} ({pair!r}) is not OLD=NEW, and "
                                             f"no file {value!r} exists")
-        mapping[old.strip()] = new.strip()
+        mapping[old.strip()] = _checked_new("--label-map", f"pair {number}", new.strip())
     return mapping
+
+
+def _checked_new(path: Path | str, where: str | int | None, label: str) -> str:
+    """A label renamed to must be one exports can write."""
+    fault = label_fault(label)
+    if fault:
+        raise InputError(path, fault, where)
+    return label
 
 
 def _from_file(path: Path) -> dict[str, str]:
@@ -38,9 +47,12 @@ def _from_file(path: Path) -> dict[str, str]:
             mapping = json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError(path, f"not valid JSON: {error.msg}", error.lineno) from None
+        except (RecursionError, ValueError):
+            raise InputError(path, "not a label map: nested too deep or a number too long") \
+                from None
         if not all(isinstance(k, str) and isinstance(v, str) and v for k, v in mapping.items()):
             raise InputError(path, 'expected {"OLD": "NEW", ...} with label names as strings')
-        return mapping
+        return {old: _checked_new(path, None, new) for old, new in mapping.items()}
     mapping = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -48,7 +60,7 @@ def _from_file(path: Path) -> dict[str, str]:
         old, sep, new = line.partition("\t") if "\t" in line else line.partition("=")
         if not sep or not old.strip() or not new.strip():
             raise InputError(path, f"expected OLD=NEW, got {line.strip()!r}", number)
-        mapping[old.strip()] = new.strip()
+        mapping[old.strip()] = _checked_new(path, number, new.strip())
     return mapping
 
 

@@ -240,11 +240,11 @@ def test_label_map_renames_on_import_and_export(cli, tmp_path):
      "bad.jsonl:1: span start and end must be whole numbers"),
     ("bad.json", '[{"data": {"text": "Lyon"}, "annotations": [{"result": [{"value": '
                  '{"start": 0, "end": 2, "labels": ["GPE"]}}]}]}]',
-     "bad.json:task 1: span 0-2 (GPE, 'Ly') does not start and end on token boundaries"),
-    ("bad.json", '{"data": {"title": "x"}}', 'bad.json:task 1: needs "data": {"text": ...}'),
+     "bad.json:1 (task 1): span 0-2 (GPE, 'Ly') does not start and end on token boundaries"),
+    ("bad.json", '{"data": {"title": "x"}}', 'bad.json:1 (task 1): needs "data": {"text": ...}'),
     ("bad.json", '[{"data": {"text": "Lyon is big"}, "annotations": [{"result": [{"value": '
                  '{"start": 0, "end": 4, "text": "Nice", "labels": ["GPE"]}}]}]}]',
-     "bad.json:task 1: the result at 0-4 says 'Nice' but the text there is 'Lyon'"),
+     "bad.json:1 (task 1): the result at 0-4 says 'Nice' but the text there is 'Lyon'"),
     ("bad.json", '[{"data": ', "bad.json:1: not valid JSON"),
     ("bad.conll", "Ada B-PER\nLovelace O\nParis U-LOC\n",  # BILUO: B- must end in L-
      "bad.conll:2: tag 'O' does not continue the entity before it"),

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from annotate.document import ExportableDocument, ExportReport, TextDocument
-from annotate.formats.checks import checked_span
+from annotate.formats.checks import checked_span, checked_text
 from annotate.formats.errors import InputError
+from annotate.spans import Span, Tokens
 from annotate.tokenizer import tokens_of
 
 
@@ -23,6 +24,10 @@ def read_brat(path: Path) -> Iterator[TextDocument]:
         texts = sorted(p for p in path.rglob("*.txt") if p.is_file())
         if not texts:
             raise InputError(path, "the folder holds no .txt files")
+        for ann_path in sorted(path.rglob("*.ann")):
+            if not ann_path.with_suffix(".txt").is_file():  # its spans would be lost
+                raise InputError(ann_path, f"no {ann_path.with_suffix('.txt').name} beside it: "
+                                           "brat needs the text of each .ann")
     else:
         texts = [path.with_suffix(".txt")]
     for text_path in texts:
@@ -36,29 +41,35 @@ def _document(text_path: Path, ann_path: Path) -> TextDocument:
         text = text_path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(text_path, "not UTF-8 text") from None
-    if not text.strip():
-        raise InputError(text_path, "the file is empty")
+    checked_text(text_path, None, text, "the file is empty")
     spans = []
     if ann_path.is_file():
         tokens = tokens_of(text)
         for number, line in enumerate(_ann_lines(ann_path), start=1):
-            if not line.startswith("T"):
-                continue
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) < 2 or len(fields[1].split(" ")) < 3:
-                raise InputError(ann_path, "a T line needs an id, then LABEL START END", number)
-            label, offsets = fields[1].split(" ", 1)
-            if ";" in offsets:
-                raise InputError(ann_path, f"{fields[0]} is a discontinuous span ({offsets}); "
-                                           "only continuous spans can be imported", number)
-            start, end = (_number(ann_path, number, v) for v in offsets.split(" "))
-            span = checked_span(ann_path, number, text, start, end, label, tokens)
-            if len(fields) > 2 and fields[2].split() != text[start:end].split():
-                raise InputError(ann_path, f"{fields[0]} says {fields[2]!r} but the text at "
-                                           f"{start}-{end} is {text[start:end]!r}", number)
-            spans.append(span)
+            if line.startswith("T"):
+                spans.append(_text_bound(ann_path, number, line, text, tokens))
     return TextDocument(text, tuple(sorted(spans)), {"file": text_path.name}, text_path.name,
                         "accepted")
+
+
+def _text_bound(path: Path, number: int, line: str, text: str, tokens: Tokens) -> Span:
+    """The span of a T line: `T1<TAB>LABEL START END<TAB>covered text`."""
+    fields = line.rstrip("\r\n").split("\t")
+    if len(fields) < 2 or len(fields[1].split(" ")) < 3:
+        raise InputError(path, "a T line needs an id, then LABEL START END", number)
+    label, offsets = fields[1].split(" ", 1)
+    if ";" in offsets:
+        raise InputError(path, f"{fields[0]} is a discontinuous span ({offsets}); only "
+                               "continuous spans can be imported", number)
+    values = offsets.split(" ")
+    if len(values) != 2:
+        raise InputError(path, f"{fields[0]} needs LABEL START END, got {fields[1]!r}", number)
+    start, end = (_number(path, number, v) for v in values)
+    span = checked_span(path, number, text, start, end, label, tokens)
+    if len(fields) > 2 and fields[2].split() != text[start:end].split():
+        raise InputError(path, f"{fields[0]} says {fields[2]!r} but the text at {start}-{end} "
+                               f"is {text[start:end]!r}", number)
+    return span
 
 
 def _ann_lines(path: Path) -> Iterator[str]:
@@ -71,10 +82,9 @@ def _ann_lines(path: Path) -> Iterator[str]:
 
 
 def _number(path: Path, line: int, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise InputError(path, f"{value!r} is not a character offset", line) from None
+    if not value.isascii() or not value.isdigit():  # int() would take " 7", "1_0", "٣"
+        raise InputError(path, f"{value!r} is not a character offset", line)
+    return int(value)
 
 
 def write_brat(documents: Iterable[ExportableDocument], folder: Path) -> ExportReport:

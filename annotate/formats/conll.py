@@ -15,7 +15,7 @@ from spacy.training import biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
 from spacy.training.iob_utils import tags_to_entities
 
 from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
-from annotate.formats.checks import IMPORT_SOURCE
+from annotate.formats.checks import IMPORT_SOURCE, checked_label, checked_text
 from annotate.formats.errors import InputError
 from annotate.spans import Span
 from annotate.tokenizer import make_doc
@@ -78,7 +78,7 @@ def _normalised_tag(path: Path, line: int, tag: str) -> str:
     prefix, dash, label = tag.partition("-")
     if not dash or not label or prefix not in ("B", "I", "L", "U", *BIOES):
         raise InputError(path, f"{tag!r} is not an IOB, BILUO or BIOES tag", line)
-    return f"{BIOES.get(prefix, prefix)}-{label}"
+    return f"{BIOES.get(prefix, prefix)}-{checked_label(path, line, label)}"
 
 
 def _document(path: Path, sentences, number: int) -> TextDocument:
@@ -100,7 +100,8 @@ def _document(path: Path, sentences, number: int) -> TextDocument:
             spans.append(Span(starts[first], starts[last] + len(words[last]), label,
                               IMPORT_SOURCE))
         pieces.append(" ".join(words))
-    return TextDocument(text="\n".join(pieces), spans=tuple(sorted(spans)), source=path.name,
+    text = checked_text(path, sentences[0][0], "\n".join(pieces))
+    return TextDocument(text=text, spans=tuple(sorted(spans)), source=path.name,
                         meta={"file": path.name, "document": number}, status="accepted")
 
 

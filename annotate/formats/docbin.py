@@ -1,13 +1,14 @@
 """spaCy's binary training format (DocBin, `.spacy`)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable
 
 from spacy.tokens import DocBin
 
 from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
-from annotate.formats.checks import IMPORT_SOURCE
+from annotate.formats.checks import IMPORT_SOURCE, checked_label, checked_text
 from annotate.formats.errors import InputError
 from annotate.spans import Span, has_overlaps
 from annotate.tokenizer import english, make_doc
@@ -25,17 +26,28 @@ def read_docbin(path: Path) -> list[TextDocument]:
         raise InputError(path, "the file holds no documents")
     documents = []
     for number, doc in enumerate(docs, start=1):
-        if not doc.text.strip():
-            raise InputError(path, f"document {number} has no text")
+        where = f"document {number}"
+        checked_text(path, where, doc.text, "the document has no text")
         groups = [doc.ents, *doc.spans.values()]
-        spans = {Span(s.start_char, s.end_char, s.label_, IMPORT_SOURCE)
-                 for group in groups for s in group}
-        meta = doc.user_data.get("meta")
+        spans = {Span(s.start_char, s.end_char, checked_label(path, where, s.label_),
+                      IMPORT_SOURCE) for group in groups for s in group}
         documents.append(TextDocument(
             text=doc.text, spans=tuple(sorted(spans)), source=path.name,
-            meta=meta if isinstance(meta, dict) else {},
+            meta=_meta(path, where, doc.user_data.get("meta")),
         ))
     return documents
+
+
+def _meta(path: Path, where: str, meta) -> dict:
+    """user_data's meta if it is a JSON object, which is how it is stored."""
+    if not isinstance(meta, dict):
+        return {}
+    try:
+        json.dumps(meta, sort_keys=True)
+    except (TypeError, ValueError, RecursionError):
+        raise InputError(path, "its meta is not a JSON object with names as keys",
+                         where) from None
+    return meta
 
 
 def write_docbin(

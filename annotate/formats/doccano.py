@@ -35,16 +35,24 @@ def _document(path: Path, line: int, record: dict, text: str) -> TextDocument:
 
 
 def _entries(path: Path, line: int, record: dict) -> Iterator[tuple]:
-    if isinstance(record.get("entities"), list):
-        for entity in record["entities"]:
-            if not isinstance(entity, dict):
-                raise InputError(path, '"entities" must be a list of objects with '
-                                       '"start_offset", "end_offset" and "label"', line)
+    if record.get("entities") is not None:
+        entities = record["entities"]
+        if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
+            raise InputError(path, '"entities" must be a list of objects with '
+                                   '"start_offset", "end_offset" and "label"', line)
+        for entity in entities:
             yield entity.get("start_offset"), entity.get("end_offset"), entity.get("label")
         return
-    for entry in record.get("label", record.get("labels", [])):
+    key = "label" if record.get("label") is not None else "labels"
+    entries = record.get(key)
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise InputError(path, f'"{key}" must be a list of [start, end, "LABEL"] triples, '
+                               f"not {entries!r}", line)
+    for entry in entries:
         if not isinstance(entry, list) or len(entry) != 3:
-            raise InputError(path, '"label" must be a list of [start, end, "LABEL"] triples, '
+            raise InputError(path, f'"{key}" must be a list of [start, end, "LABEL"] triples, '
                                    f"got {entry!r}", line)
         yield tuple(entry)
 

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
+from annotate.formats.checks import checked_text
 from annotate.formats.errors import InputError
+
+MAX_JSON_DEPTH = 100  # far beyond any format's own nesting; json.dumps recurses on store
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
@@ -19,10 +23,49 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
             if not line.strip():
                 continue
             try:
-                yield number, json.loads(line)
+                value = json.loads(line)
             except json.JSONDecodeError as error:
                 raise InputError(path, f"not valid JSON: {error.msg} at column {error.colno}",
                                  number) from None
+            except (RecursionError, ValueError) as error:
+                raise InputError(path, _decoder_refusal(error), number) from None
+            yield number, checked_json(path, number, value)
+
+
+def checked_json(path: Path, line: int | str, value: Any) -> Any:
+    """The value, unless it is nested too deep for the steps after reading (storing meta
+    as JSON) or a string in it holds a lone surrogate (a "\\ud800" escape without its
+    pair), which is not text and which no database stores."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                _refuse_surrogates(path, line, item)
+        elif isinstance(item, (dict, list)):
+            if depth == MAX_JSON_DEPTH:
+                raise InputError(path, f"nested more than {MAX_JSON_DEPTH} levels deep", line)
+            if isinstance(item, dict):
+                stack += [(key, depth) for key in item]
+            stack += [(child, depth + 1) for child in
+                      (item.values() if isinstance(item, dict) else item)]
+    return value
+
+
+def _refuse_surrogates(path: Path, line: int | str, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(path, f"a string holds {text[error.start]!r}, half of a UTF-16 "
+                               "surrogate pair without its other half: not a character",
+                         line) from None
+
+
+def _decoder_refusal(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return f"nested more than {MAX_JSON_DEPTH} levels deep"
+    # json's only other refusal: a number longer than Python converts
+    return f"not valid JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
 
 
 def first_record(path: Path) -> Any:
@@ -35,6 +78,11 @@ def first_record(path: Path) -> Any:
 def json_array_items(path: Path, chunk_size: int = 1 << 20) -> Iterator[Any]:
     """The items of a file holding one JSON array (or one object), decoded one at a time, so
     a large file is read in constant memory. Faults name the line."""
+    return (item for _, item in numbered_array_items(path, chunk_size))
+
+
+def numbered_array_items(path: Path, chunk_size: int = 1 << 20) -> Iterator[tuple[int, Any]]:
+    """(line where it starts, item) of each item of json_array_items."""
     decoder = json.JSONDecoder()
     with open(path, "rb") as raw:
         reader = _Utf8Chunks(path, raw, chunk_size)
@@ -42,41 +90,62 @@ def json_array_items(path: Path, chunk_size: int = 1 << 20) -> Iterator[Any]:
         position = _skip_space(buffer, 0)
         if buffer[position:position + 1] == "{":  # a single task
             buffer += reader.rest()
-            yield _decoded(path, decoder, buffer, position, 0)[0]
+            item, end = _decoded(path, decoder, buffer, position)
+            _refuse_trailing_data(path, reader, buffer, end, 0)
+            yield 1, checked_json(path, buffer.count("\n", 0, position) + 1, item)
             return
         if buffer[position:position + 1] != "[":
             raise InputError(path, "expected a JSON list", 1)
         position += 1
-        expect_item = True
+        expect_item, seen_item = True, False
         while True:
             position = _skip_space(buffer, position)
+            line = done_lines + buffer.count("\n", 0, position) + 1
             if position == len(buffer):
                 if reader.finished:
-                    raise InputError(path, "not valid JSON: the list is not closed",
-                                     done_lines + buffer.count("\n") + 1)
+                    raise InputError(path, "not valid JSON: the list is not closed", line)
                 buffer = reader.more(buffer)
                 continue
             if buffer[position] == "]":
+                if expect_item and seen_item:
+                    raise InputError(path, "not valid JSON: a ',' before the closing ']'", line)
+                _refuse_trailing_data(path, reader, buffer, position + 1, done_lines)
                 return
             if not expect_item:
                 if buffer[position] != ",":
-                    raise InputError(path, "not valid JSON: expected ',' between tasks",
-                                     done_lines + buffer.count("\n", 0, position) + 1)
+                    raise InputError(path, "not valid JSON: expected ',' between tasks", line)
                 position += 1
                 expect_item = True
                 continue
             try:
                 item, end = decoder.raw_decode(buffer, position)
-            except json.JSONDecodeError as error:
-                if not reader.finished:  # perhaps only cut off: read on and try again
-                    buffer = reader.more(buffer)
+            except (RecursionError, ValueError) as error:
+                if not reader.finished and not isinstance(error, RecursionError):
+                    buffer = reader.more(buffer)  # perhaps only cut off: read on, try again
                     continue
-                raise InputError(path, f"not valid JSON: {error.msg}",
-                                 done_lines + buffer.count("\n", 0, error.pos) + 1) from None
-            yield item
-            expect_item = False
+                if isinstance(error, json.JSONDecodeError):
+                    line = done_lines + buffer.count("\n", 0, error.pos) + 1
+                    raise InputError(path, f"not valid JSON: {error.msg}", line) from None
+                raise InputError(path, _decoder_refusal(error), line) from None
+            yield line, checked_json(path, line, item)
+            expect_item, seen_item = False, True
             done_lines += buffer.count("\n", 0, end)
             buffer, position = buffer[end:], 0
+
+
+def _refuse_trailing_data(path: Path, reader: "_Utf8Chunks", buffer: str, position: int,
+                          done_lines: int) -> None:
+    """Anything but white space after the value is a fault, not to be passed over."""
+    while True:
+        position = _skip_space(buffer, position)
+        if position < len(buffer):
+            raise InputError(path, "data after the end of the JSON value: "
+                                   f"{buffer[position:position + 20]!r}",
+                             done_lines + buffer.count("\n", 0, position) + 1)
+        if reader.finished:
+            return
+        done_lines += buffer.count("\n")
+        buffer, position = reader.more(""), 0
 
 
 class _Utf8Chunks:
@@ -124,11 +193,14 @@ def _skip_space(buffer: str, position: int) -> int:
     return position
 
 
-def _decoded(path: Path, decoder: json.JSONDecoder, buffer: str, position: int, lines: int):
+def _decoded(path: Path, decoder: json.JSONDecoder, buffer: str, position: int):
     try:
         return decoder.raw_decode(buffer, position)
     except json.JSONDecodeError as error:
-        raise InputError(path, f"not valid JSON: {error.msg}", lines + error.lineno) from None
+        raise InputError(path, f"not valid JSON: {error.msg}", error.lineno) from None
+    except (RecursionError, ValueError) as error:
+        line = buffer.count("\n", 0, position) + 1
+        raise InputError(path, _decoder_refusal(error), line) from None
 
 
 def text_records(path: Path) -> Iterator[tuple[int, dict, str]]:
@@ -138,9 +210,8 @@ def text_records(path: Path) -> Iterator[tuple[int, dict, str]]:
     for line, record in json_lines(path):
         if not isinstance(record, dict):
             raise InputError(path, "each line must be a JSON object", line)
-        text = record.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise InputError(path, 'needs a "text" string that is not empty', line)
+        text = checked_text(path, line, record.get("text"),
+                            'needs a "text" string that is not empty')
         found = True
         yield line, record, text
     if not found:

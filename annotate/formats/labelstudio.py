@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from annotate.document import ExportableDocument, ExportReport, TextDocument
-from annotate.formats.checks import checked_span
+from annotate.formats.checks import checked_span, checked_text
 from annotate.formats.errors import InputError
-from annotate.formats.jsonl import json_array_items
+from annotate.formats.jsonl import numbered_array_items
 from annotate.spans import Span, Tokens
 from annotate.tokenizer import tokens_of
 
@@ -23,8 +23,8 @@ TEXT_KEY = "text"  # the data key of the text, as in Label Studio's NER template
 def read_labelstudio(path: Path) -> Iterator[TextDocument]:
     """A task at a time, so a large export is read in constant memory."""
     number = 0
-    for number, task in enumerate(json_array_items(path), start=1):
-        yield _document(path, f"task {number}", task)
+    for number, (line, task) in enumerate(numbered_array_items(path), start=1):
+        yield _document(path, f"{line} (task {number})", task)
     if not number:
         raise InputError(path, "expected a JSON list of Label Studio tasks; it is empty")
 
@@ -32,15 +32,17 @@ def read_labelstudio(path: Path) -> Iterator[TextDocument]:
 def _document(path: Path, where: str, task) -> TextDocument:
     data = task.get("data") if isinstance(task, dict) else None
     text = data.get(TEXT_KEY) if isinstance(data, dict) else None
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(path, 'needs "data": {"text": ...} with some text', where)
+    checked_text(path, where, text, 'needs "data": {"text": ...} with some text')
     tokens = tokens_of(text)
     predictions = None
     for prediction in _list(path, where, task, "predictions"):
         predictions = (predictions or ()) + _spans(path, where, text, tokens, prediction)
     annotations: dict[str, tuple[tuple[Span, ...], str]] = {}
     for annotation in _list(path, where, task, "annotations"):
-        name = annotator_name(annotation.get("completed_by"))
+        name = _annotator_name(path, where, annotation.get("completed_by"))
+        if name in annotations:  # keeping one would drop the other without a word
+            raise InputError(path, f"two annotations by {name}; Goldspan keeps one per person",
+                             where)
         annotations[name] = (_spans(path, where, text, tokens, annotation),
                              "skipped" if annotation.get("was_cancelled") else "accepted")
     meta = {k: v for k, v in data.items() if k != TEXT_KEY}
@@ -51,31 +53,51 @@ def _document(path: Path, where: str, task) -> TextDocument:
                         annotations=annotations)
 
 
-def annotator_name(completed_by) -> str:
+def _annotator_name(path: Path, where: str, completed_by) -> str:
+    """The e-mail, else the user id; an annotation without either is "labelstudio"'s."""
     if isinstance(completed_by, dict):
-        return str(completed_by.get("email") or completed_by.get("id") or "labelstudio")
-    return f"labelstudio-user-{completed_by}" if completed_by is not None else "labelstudio"
+        completed_by = completed_by.get("email") or completed_by.get("id")
+        if isinstance(completed_by, str):
+            return completed_by
+    if completed_by is None:
+        return "labelstudio"
+    if isinstance(completed_by, bool) or not isinstance(completed_by, (int, str)):
+        raise InputError(path, '"completed_by" must be a user id or an object with "email" '
+                               f"or \"id\", not {completed_by!r}", where)
+    return f"labelstudio-user-{completed_by}"
 
 
 def _list(path: Path, where: str, task: dict, key: str) -> list[dict]:
-    found = task.get(key) or []
+    found = task.get(key)
+    if found is None:
+        return []
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
         raise InputError(path, f'"{key}" must be a list of objects', where)
     return found
 
 
 def _spans(path: Path, where: str, text: str, tokens: Tokens, block: dict) -> tuple[Span, ...]:
-    results = block.get("result") or []
+    results = block.get("result")
+    if results is None:
+        return ()
     if not isinstance(results, list):
         raise InputError(path, '"result" must be a list', where)
     spans = []
-    for result in results:
-        value = result.get("value") if isinstance(result, dict) else None
-        if not isinstance(value, dict) or "start" not in value:
-            continue  # not a span (a choice, a relation, a rating)
-        labels = value.get("labels") or value.get("hypertextlabels") or []
+    for number, result in enumerate(results, start=1):
+        if not isinstance(result, dict):
+            raise InputError(path, f"result {number} must be an object, not {result!r}", where)
+        value = result.get("value")
+        if value is None:
+            continue  # a relation: no value, no span
+        if not isinstance(value, dict):
+            raise InputError(path, f'result {number}: "value" must be an object, not '
+                                   f"{value!r}", where)
+        if "start" not in value and "end" not in value:
+            continue  # not a span (a choice, a rating, a text area)
+        labels = value.get("labels") or value.get("hypertextlabels")
         if not isinstance(labels, list) or not labels:
-            raise InputError(path, f"the result at {value.get('start')} has no labels", where)
+            raise InputError(path, f"result {number} at {value.get('start')!r} has no "
+                                   '"labels" list', where)
         start, end = _code_points(path, where, text, value)
         for label in labels:
             spans.append(checked_span(path, where, text, start, end, label, tokens))
@@ -87,12 +109,13 @@ def _code_points(path: Path, where: str, text: str, value: dict) -> tuple:
     JavaScript's UTF-16 units, so after an emoji every offset was off; where the result's
     own `text` shows that, the offsets are converted rather than trusted."""
     start, end, covered = value.get("start"), value.get("end"), value.get("text")
-    if not isinstance(covered, str) or not all(isinstance(v, int) for v in (start, end)):
-        return start, end
+    offsets = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
+    if not isinstance(covered, str) or not offsets or not 0 <= start < end:
+        return start, end  # checked_span says what is wrong, if anything
     if text[start:end] == covered:
         return start, end
     units = _utf16_to_code_points(text)
-    if start < len(units) and end < len(units) and text[units[start]:units[end]] == covered:
+    if end < len(units) and text[units[start]:units[end]] == covered:
         return units[start], units[end]
     raise InputError(path, f"the result at {start}-{end} says {covered!r} but the text there "
                            f"is {text[start:end]!r}", where)

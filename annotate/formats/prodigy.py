@@ -25,33 +25,42 @@ def read_jsonl(path: Path) -> Iterator[TextDocument]:
 
 
 def _document(path: Path, line: int, record: dict, text: str) -> TextDocument:
-    meta = record.get("meta", {})
+    meta = record.get("meta")
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
         raise InputError(path, '"meta" must be a JSON object', line)
     answer = record.get("answer")
-    if answer is not None and answer not in STATUS_OF_ANSWER:
+    if answer is not None and (not isinstance(answer, str) or answer not in STATUS_OF_ANSWER):
         raise InputError(path, f'"answer" must be accept, reject or ignore, not {answer!r}', line)
+    status = STATUS_OF_ANSWER.get(answer, "pending")
     raw_spans = record.get("spans")
     if raw_spans is None:
-        return TextDocument(text, None, meta, path.name, STATUS_OF_ANSWER.get(answer, "pending"))
+        return TextDocument(text, None, meta, path.name, status)
     if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
         raise InputError(path, '"spans" must be a list of objects', line)
-    tokens = _given_tokens(path, line, record.get("tokens")) or tokens_of(text)
+    tokens = _given_tokens(path, line, text, record.get("tokens")) or tokens_of(text)
     spans = tuple(sorted(
         checked_span(path, line, text, s.get("start"), s.get("end"), s.get("label"), tokens)
         for s in raw_spans
     ))
-    return TextDocument(text, spans, meta, path.name, STATUS_OF_ANSWER.get(answer, "pending"))
+    return TextDocument(text, spans, meta, path.name, status)
 
 
-def _given_tokens(path: Path, line: int, tokens) -> Tokens | None:
+def _given_tokens(path: Path, line: int, text: str, tokens) -> Tokens | None:
     if tokens is None:
         return None
-    try:
-        return Tokens((t["start"], t["end"]) for t in tokens)
-    except (TypeError, KeyError):
-        raise InputError(path, '"tokens" must be a list of objects with "start" and "end"',
-                         line) from None
+    fault = '"tokens" must be a list of objects with whole-number "start" and "end"'
+    if not isinstance(tokens, list) or not all(isinstance(t, dict) for t in tokens):
+        raise InputError(path, fault, line)
+    bounds = [(t.get("start"), t.get("end")) for t in tokens]
+    for start, end in bounds:
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            raise InputError(path, f"{fault}, got {start!r} and {end!r}", line)
+        if not 0 <= start <= end <= len(text):
+            raise InputError(path, f"token {start}-{end} is outside the text, which has "
+                                   f"{len(text)} characters", line)
+    return Tokens(bounds)
 
 
 def write_jsonl(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:

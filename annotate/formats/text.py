@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotate.document import TextDocument
+from annotate.formats.checks import checked_text
 from annotate.formats.errors import InputError
 
 
@@ -17,10 +18,9 @@ def read_text_file(path: Path) -> TextDocument:
                                "file as UTF-8 and import it again", line) from None
     if "\x00" in text:
         raise InputError(path, "holds NUL bytes: a binary file, not text")
-    if not text.strip():
-        raise InputError(path, "the file is empty")
     # One newline convention, so that offsets mean the same on every system.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = checked_text(path, None, text.replace("\r\n", "\n").replace("\r", "\n"),
+                        "the file is empty")
     return TextDocument(text=text, source=path.name, meta={"file": path.name})
 
 
