@@ -58,6 +58,24 @@ def has_overlaps(spans: Iterable[Span]) -> bool:
     return any(b.start < a.end for a, b in zip(ordered, ordered[1:]))
 
 
+def rule_break(spans: Iterable[Span], mode: Mode, text_length: int) -> str | None:
+    """The first rule a whole set of spans breaks, in words, or None: every span a stretch
+    of the text, no span twice, and in entity mode no two overlapping. Sorted by start, an
+    overlap always shows between neighbours (without one, ends rise with starts)."""
+    ordered = sorted(spans)
+    for span in ordered:
+        if not 0 <= span.start < span.end <= text_length:
+            return (f"{span.label} {span.start}-{span.end} is not a stretch of the text, "
+                    f"which has {text_length} characters")
+    for a, b in zip(ordered, ordered[1:]):
+        if a == b:
+            return f"{a.label} {a.start}-{a.end} is there twice"
+        if mode is Mode.ENTITIES and b.start < a.end:
+            return (f"{b.label} {b.start}-{b.end} overlaps {a.label} {a.start}-{a.end}; an "
+                    "entity dataset allows no overlapping spans")
+    return None
+
+
 def _position(spans: Sequence[Span], span: Span) -> tuple[int, bool]:
     """Where the span is, or would go, in a sorted list, and whether it is there."""
     at = bisect_left(spans, span)

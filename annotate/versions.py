@@ -8,6 +8,7 @@ are held back with a reason, never exported silently.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -27,6 +28,10 @@ class Version:
     status: str
     based_on: int | None = None
     verdict: str | None = None  # the review of this annotation, if it was drawn
+    revision: int = 0
+    # Adjudicated versions: the inputs' revisions when it was last written, as JSON
+    # {annotation id: revision}; None for one made before Goldspan kept it.
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,18 +42,30 @@ class HeldBack:
 
 def standing(
     document_id: int, versions: Sequence[Version], status: str,
-    spans: Mapping[int, Sequence[Span]],
+    spans: Mapping[int, Sequence[Span]], quota: int = 1,
 ) -> Version | HeldBack | None:
     """The version that stands for the document among those in `status` ("any": whatever
     the document holds), a reason it is held back, or None when nothing is in that status.
 
-    `spans` needs the spans of people's versions only where two or more compete.
+    Accepted work is held back while an adjudication is stale (its inputs changed since it
+    was written) or while fewer people than `quota` (the dataset's annotators per document)
+    accepted it. `spans` needs the spans of people's versions only where two or more compete.
     """
     adjudicated = next((v for v in versions if v.kind == ADJUDICATED), None)
     if adjudicated and status in (adjudicated.status, "any"):
+        changed = _changed_since(adjudicated, versions) if status == "accepted" else []
+        if changed:
+            return HeldBack(document_id, f"it was adjudicated before {', '.join(changed)} "
+                                         "changed their work; adjudicate it again")
         return adjudicated
     people = [v for v in versions if v.kind == OWN and v.annotator is not None
               and status in (v.status, "any")]
+    if status == "accepted" and people and len(people) < quota:
+        waiting = sorted(v.annotator for v in versions if v.kind == OWN and v.annotator
+                         and v.status == "pending")
+        still = f" ({', '.join(waiting)} still working)" if waiting else ""
+        return HeldBack(document_id, f"{len(people)} of the {quota} annotators it needs have "
+                                     f"accepted it{still}")
     if not people:
         if status not in ("any", "pending") or any(v.annotator for v in versions):
             return None
@@ -69,3 +86,16 @@ def standing(
                                      "adjudicate it first")
     reviewed = [v for v in candidates if v.kind == REVIEWED]
     return (reviewed or candidates)[-1]
+
+
+def _changed_since(adjudicated: Version, versions: Sequence[Version]) -> list[str]:
+    """Who changed, accepted or withdrew work the adjudicated version was made from."""
+    if adjudicated.basis is None:
+        return []
+    basis = {int(ann_id): revision for ann_id, revision in json.loads(adjudicated.basis).items()}
+    inputs = {v.annotation_id: v for v in versions if v.annotator is not None
+              and v.kind in (OWN, REVIEWED) and v.status == "accepted"}
+    now = {ann_id: v.revision for ann_id, v in inputs.items()}
+    moved = {ann_id for ann_id in set(basis) | set(now) if basis.get(ann_id) != now.get(ann_id)}
+    names = {v.annotation_id: v.annotator for v in versions}
+    return sorted({names.get(ann_id) or f"annotation {ann_id}" for ann_id in moved})

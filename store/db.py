@@ -13,7 +13,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from store.models import MODELS, Annotation, Dataset, Review, Settled, database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _add_reviews(db: Database) -> None:
@@ -37,9 +37,22 @@ def _add_versions(db: Database) -> None:
     db.create_tables([Settled])
 
 
+def _add_revisions(db: Database) -> None:
+    """Revisions for optimistic concurrency, the adjudicated version's basis, and hidden
+    staging datasets for imports committed in chunks."""
+    migrator = SchemaMigrator.from_database(db)
+    wanted = [("annotation", "revision", Annotation.revision),
+              ("annotation", "basis", Annotation.basis),
+              ("review", "revision", Review.revision),  # made with it by an older step
+              ("dataset", "staging_of_id", Dataset.staging_of)]
+    migrate(*(migrator.add_column(table, column, field, allow_not_null=True)
+              for table, column, field in wanted
+              if column not in {c.name for c in db.get_columns(table)}))
+
+
 # Migration from version N to N+1: MIGRATIONS[N](db), each in one transaction with the
 # version written at its end, so an interrupted upgrade leaves the old version whole.
-MIGRATIONS: dict[int, object] = {1: _add_reviews, 2: _add_versions}
+MIGRATIONS: dict[int, object] = {1: _add_reviews, 2: _add_versions, 3: _add_revisions}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

@@ -1,69 +1,108 @@
-"""Edits to one annotation, each its own small transaction.
+"""Edits to one annotation, each its own small transaction in which the store checks every
+rule, whoever the caller: the window, the command line, an importer or another process.
+
+Each annotation carries a revision. A write names the revision it was based on; it moves the
+revision on with `UPDATE ... WHERE revision = ?` and is refused with a ConflictError when no
+row matched, so two windows can never overwrite each other unseen (on PostgreSQL the update
+also waits for a concurrent writer's row lock, then finds the revision moved). The rules (no
+duplicates, no overlaps in an entity dataset, spans inside the text, statuses) are checked
+after that update, so no concurrent write can slip between the check and the change.
 
 An edit touches one span row, so it costs the same on a document with ten spans as on one
-with ten thousand. Edits name their annotation with an AnnotationKey: a person's own work, a
-reviewer's correction of it, or the adjudicated version.
+with ten thousand.
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from functools import wraps
 from typing import Sequence
 
-from peewee import JOIN, DatabaseError, fn
+from peewee import IntegrityError, PeeweeException, fn
 
 from annotate.adjudication import compare
-from annotate.spans import Span
+from annotate.spans import Mode, OverlapError, Span, SpanError
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import reviews
 from store.models import (
     Annotation, Dataset, Document, database, utc_now, Settled as SettledRow, Span as SpanRow,
 )
 from store.queries import insert_spans, spans_for, spans_of_annotations
-from store.records import AnnotationKey, AnnotationRecord, DocumentRow, check_status
+from store.records import AnnotationKey, AnnotationRecord, check_status
 
 
 class EditError(Exception):
-    """The edit was not stored: the store does not hold what it expects (changed elsewhere
-    meanwhile), or the database refused the write (locked by another program, disk full)."""
+    """The edit was not stored: it broke a rule, the annotation moved, or the database
+    refused the write (locked by another program, disk full, connection lost)."""
 
 
-def _stored(edit):
-    """Turns a database failure into an EditError, which the window knows how to report."""
-    @wraps(edit)
+class ConflictError(EditError):
+    """The annotation moved since the caller read it; nothing was stored. Reload it."""
+
+    def __init__(self, key: AnnotationKey, expected: int, found: int | None):
+        self.key, self.expected, self.found = key, expected, found
+        super().__init__(f"it was changed elsewhere meanwhile (revision {found}; this change "
+                         f"was based on revision {expected})")
+
+
+def database_fault(error: Exception) -> Exception:
+    """The error that explains a failed write. When SQLite aborted the transaction itself
+    (a full disk), the rollback that follows fails with "no transaction is active" and
+    would hide the cause."""
+    while "no transaction is active" in str(error) and isinstance(error.__context__, Exception):
+        error = error.__context__
+    return error
+
+
+def stored(action):
+    """Turns any database failure into an EditError, which the window and CLI report."""
+    @wraps(action)
     def storing(*args, **kwargs):
         try:
-            return edit(*args, **kwargs)
-        except DatabaseError as error:
-            raise EditError(f"the database refused the change ({error})") from error
+            return action(*args, **kwargs)
+        except PeeweeException as error:
+            raise EditError(f"the database refused the change ({database_fault(error)})") \
+                from error
     return storing
 
 
+@stored
 def open_annotation(key: AnnotationKey) -> AnnotationRecord:
-    """The annotation the key names, as it stands.
+    """The annotation the key names, as it stands, with its revision.
 
     A person's own annotation is created on first open, seeded from the model's spans; but
     not before the document is pre-annotated, or it would start without them for good (the
     first edit creates it, as the annotator saw it). A reviewed version is created by the
     first correction, from the original; until then the original is shown. The adjudicated
     version is created on first open, holding the spans everyone agrees on.
+
+    Only a first open writes: reading needs no write lock, so another program holding one
+    does not stop an annotator from reading.
     """
-    with database.atomic():
-        document = Document.get_by_id(key.document_id)
-        predictions = spans_for(key.document_id)
-        found = _find(key)
-        if found is None and key.kind == OWN and has_predictions(key.document_id):
-            found = _create(key)
-        elif found is None and key.kind == ADJUDICATED:
-            found = _create(key)
-        shown = found or (_find(AnnotationKey(key.document_id, key.annotator))
-                          if key.kind == REVIEWED else None)
-        everyone = (sorted({s for spans in people_annotations(key.document_id).values()
-                            for s in spans}) if key.kind == ADJUDICATED else predictions)
+    found = _find(key)
+    if found is None and (key.kind == ADJUDICATED
+                          or (key.kind == OWN and has_predictions(key.document_id))):
+        with database.atomic():
+            found = create_annotation(key)
+    document = Document.get_by_id(key.document_id)
+    predictions = spans_for(key.document_id)
+    shown = found or (_find(AnnotationKey(key.document_id, key.annotator))
+                      if key.kind == REVIEWED else None)
+    everyone = (sorted({s for spans in people_annotations(key.document_id).values()
+                        for s in spans}) if key.kind == ADJUDICATED else predictions)
     return AnnotationRecord(
         key=key, text=document.text, status=shown.status if shown else "pending",
         spans=tuple(spans_of_annotations([shown.id]).get(shown.id, ())) if shown else (),
         predictions=tuple(predictions), reference=tuple(everyone),
+        revision=found.revision if found else 0,
     )
+
+
+def current_revision(key: AnnotationKey) -> int:
+    """The revision of the key's annotation (0 before it exists): a cheap look for changes
+    made elsewhere."""
+    found = _find(key)
+    return found.revision if found else 0
 
 
 def people_annotations(document_id: int) -> dict[str, tuple[Span, ...]]:
@@ -91,114 +130,195 @@ def _find(key: AnnotationKey) -> Annotation | None:
     return Annotation.get_or_none(where)
 
 
-def _create(key: AnnotationKey) -> Annotation:
-    """A new annotation, seeded as the key's kind says."""
+def create_annotation(key: AnnotationKey, seeded: bool = True) -> Annotation:
+    """A new annotation, seeded as the key's kind says; or the one another session created
+    a moment earlier (the unique index decides, inside a savepoint)."""
+    fields = {"document": key.document_id, "annotator": key.annotator, "kind": key.kind}
     if key.kind == REVIEWED:
         original = _find(AnnotationKey(key.document_id, key.annotator))
         if original is None:
             raise EditError(f"{key.annotator} has no annotation of this document to review")
-        created = Annotation.create(document=key.document_id, annotator=key.annotator,
-                                    kind=REVIEWED, based_on=original.id, status=original.status)
+        fields.update(based_on=original.id, status=original.status)
+    try:
+        with database.atomic():
+            created = Annotation.create(**fields)
+    except IntegrityError:
+        found = _find(key)
+        if found is None:
+            raise
+        return found
+    if key.kind == REVIEWED:
         seed = spans_of_annotations([original.id]).get(original.id, [])
     elif key.kind == ADJUDICATED:
-        created = Annotation.create(document=key.document_id, annotator=key.annotator,
-                                    kind=ADJUDICATED)
         seed = compare(people_annotations(key.document_id)).agreed
     else:
-        created = Annotation.create(document=key.document_id, annotator=key.annotator)
-        seed = spans_for(key.document_id)
+        seed = spans_for(key.document_id) if seeded else []
     insert_spans([(created.id, span) for span in seed])
     return created
 
 
-def _annotation_id(key: AnnotationKey) -> int:
-    """The key's annotation, created on a first edit (empty for an unseeded document: the
-    annotator saw no spans)."""
+@dataclass(frozen=True)
+class _Writing:
+    """An annotation taken for one write: its revision already moved on."""
+
+    id: int
+    revision: int  # the new one
+    mode: Mode
+    text_length: int
+
+
+def _take(key: AnnotationKey, revision: int) -> _Writing:
+    """The key's annotation if it is still at `revision`, with its revision moved on; a
+    ConflictError if it moved. Revision 0 means the caller saw no annotation yet: the first
+    edit creates it (empty, as the annotator saw it, for a person's own work)."""
     found = _find(key)
-    if found is not None:
-        return found.id
-    if key.kind == OWN:
-        return Annotation.create(document=key.document_id, annotator=key.annotator).id
-    return _create(key).id
+    if found is None:
+        if revision:
+            raise ConflictError(key, revision, None)
+        found = create_annotation(key, seeded=False)
+    moved = (Annotation.update(revision=Annotation.revision + 1, updated=utc_now())
+             .where((Annotation.id == found.id) & (Annotation.revision == revision))
+             .execute())
+    if not moved:
+        raise ConflictError(key, revision, current_revision(key))
+    mode, length = (Document.select(Dataset.mode, fn.LENGTH(Document.text).coerce(False)).join(Dataset)
+                    .where(Document.id == key.document_id).tuples().get())
+    if key.kind == ADJUDICATED:
+        Annotation.update(basis=adjudication_basis(key.document_id)).where(
+            Annotation.id == found.id).execute()
+    return _Writing(found.id, revision + 1, Mode(mode), length)
 
 
-def _touch(annotation_id: int) -> None:
-    Annotation.update(updated=utc_now()).where(Annotation.id == annotation_id).execute()
+def adjudication_basis(document_id: int) -> str:
+    """The people's accepted work an adjudicated version was made from, as
+    {annotation id: revision}: if any of it changes afterwards, the version is stale."""
+    rows = (Annotation.select(Annotation.id, Annotation.revision)
+            .where((Annotation.document == document_id) & Annotation.annotator.is_null(False)
+                   & (Annotation.kind << (OWN, REVIEWED)) & (Annotation.status == "accepted"))
+            .tuples())
+    return json.dumps({str(ann_id): revision for ann_id, revision in sorted(rows)})
 
 
-def _row_of(annotation_id: int, span: Span):
-    return SpanRow.select(SpanRow.id).where(
+def _row_id(annotation_id: int, span: Span) -> int:
+    found = SpanRow.select(SpanRow.id).where(
         (SpanRow.annotation == annotation_id) & (SpanRow.start == span.start)
-        & (SpanRow.end == span.end) & (SpanRow.label == span.label)).limit(1)
-
-
-def _remove(annotation_id: int, span: Span) -> None:
-    if not SpanRow.delete().where(SpanRow.id.in_(_row_of(annotation_id, span))).execute():
+        & (SpanRow.end == span.end) & (SpanRow.label == span.label)).limit(1).scalar()
+    if found is None:
         raise EditError(f"{span.label} {span.start}-{span.end} is not stored")
+    return found
 
 
-@_stored
-def add_span(key: AnnotationKey, span: Span) -> None:
+def _check_fits(target: _Writing, span: Span, replacing: int | None = None) -> None:
+    """The rules a span must keep in its annotation; `replacing`: a row it takes the place
+    of. In an entity dataset stored spans never overlap, so sorted by start their ends are
+    sorted too, and the one span that could clash is the last to start before this ends."""
+    if not 0 <= span.start < span.end <= target.text_length:
+        raise SpanError(f"{span.label} {span.start}-{span.end} is not a stretch of the text, "
+                        f"which has {target.text_length} characters")
+    others = SpanRow.annotation == target.id
+    if replacing is not None:
+        others &= SpanRow.id != replacing
+    if SpanRow.select().where(others & (SpanRow.start == span.start) & (SpanRow.end == span.end)
+                              & (SpanRow.label == span.label)).exists():
+        raise SpanError(f"{span.label} {span.start}-{span.end} is already there")
+    if target.mode is not Mode.ENTITIES:
+        return
+    before = (SpanRow.select(SpanRow.start, SpanRow.end, SpanRow.label)
+              .where(others & (SpanRow.start < span.end))
+              .order_by(SpanRow.start.desc(), SpanRow.end.desc()).limit(1).tuples().first())
+    if before is not None and before[1] > span.start:
+        raise OverlapError(span, [Span(*before)])
+
+
+@stored
+def add_span(key: AnnotationKey, span: Span, revision: int) -> int:
+    """Adds the span; returns the annotation's new revision."""
     with database.atomic():
-        annotation_id = _annotation_id(key)
-        insert_spans([(annotation_id, span)])
-        _touch(annotation_id)
+        target = _take(key, revision)
+        _check_fits(target, span)
+        insert_spans([(target.id, span)])
+    return target.revision
 
 
-@_stored
-def remove_span(key: AnnotationKey, span: Span) -> None:
+@stored
+def remove_span(key: AnnotationKey, span: Span, revision: int) -> int:
     with database.atomic():
-        annotation_id = _annotation_id(key)
-        _remove(annotation_id, span)
-        _touch(annotation_id)
+        target = _take(key, revision)
+        SpanRow.delete().where(SpanRow.id == _row_id(target.id, span)).execute()
+    return target.revision
 
 
-@_stored
-def replace_span(key: AnnotationKey, old: Span, new: Span) -> None:
+@stored
+def replace_span(key: AnnotationKey, old: Span, new: Span, revision: int) -> int:
     """A relabel or a resize: one row changes."""
     with database.atomic():
-        annotation_id = _annotation_id(key)
-        changed = SpanRow.update(start=new.start, end=new.end, label=new.label,
-                                 source=new.source, value=new.value).where(
-            SpanRow.id.in_(_row_of(annotation_id, old))).execute()
-        if not changed:
-            raise EditError(f"{old.label} {old.start}-{old.end} is not stored")
-        _touch(annotation_id)
+        target = _take(key, revision)
+        row = _row_id(target.id, old)
+        _check_fits(target, new, replacing=row)
+        SpanRow.update(start=new.start, end=new.end, label=new.label, source=new.source,
+                       value=new.value).where(SpanRow.id == row).execute()
+    return target.revision
 
 
-@_stored
-def set_status(key: AnnotationKey, status: str) -> None:
+@stored
+def set_status(key: AnnotationKey, status: str, revision: int) -> int:
+    """Accepts, rejects, skips or reopens; an adjudicated version is accepted only once
+    every conflict is settled."""
     check_status(status)
     with database.atomic():
-        annotation_id = _annotation_id(key)
-        Annotation.update(status=status, updated=utc_now()).where(
-            Annotation.id == annotation_id).execute()
+        target = _take(key, revision)
+        if key.kind == ADJUDICATED and status == "accepted":
+            unsettled = open_conflicts(key.document_id)
+            if unsettled:
+                raise EditError(f"{unsettled} conflicts are not settled yet")
+        Annotation.update(status=status).where(Annotation.id == target.id).execute()
+    return target.revision
 
 
-@_stored
-def settle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span]) -> None:
+def open_conflicts(document_id: int) -> int:
+    """How many conflicts between people's work the adjudicated version has not settled."""
+    regions = {(c.start, c.end) for c in compare(people_annotations(document_id)).conflicts}
+    return len(regions - settled_regions(document_id))
+
+
+@stored
+def settle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span],
+           revision: int) -> int:
     """Settles the adjudicated version's conflict over `region` with these spans."""
     with database.atomic():
-        annotation_id = _annotation_id(key)
-        SettledRow.create(annotation=annotation_id, start=region[0], end=region[1])
-        insert_spans([(annotation_id, span) for span in spans])
-        _touch(annotation_id)
+        target = _take(key, revision)
+        try:
+            with database.atomic():
+                SettledRow.create(annotation=target.id, start=region[0], end=region[1])
+        except IntegrityError:
+            raise SpanError(f"the conflict at {region[0]}-{region[1]} is settled already")
+        for span in spans:
+            _check_fits(target, span)
+            insert_spans([(target.id, span)])
+    return target.revision
 
 
-@_stored
-def unsettle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span]) -> None:
+@stored
+def unsettle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span],
+             revision: int) -> int:
     """Undoes `settle`: the region is in conflict again and its chosen spans are gone."""
     with database.atomic():
-        annotation_id = _annotation_id(key)
+        target = _take(key, revision)
         for span in spans:
-            _remove(annotation_id, span)
-        SettledRow.delete().where((SettledRow.annotation == annotation_id)
+            SpanRow.delete().where(SpanRow.id == _row_id(target.id, span)).execute()
+        SettledRow.delete().where((SettledRow.annotation == target.id)
                                   & (SettledRow.start == region[0])
                                   & (SettledRow.end == region[1])).execute()
-        _touch(annotation_id)
+    return target.revision
 
 
-store_verdict = _stored(reviews.set_verdict)  # a reviewer's verdict, refused as edits are
+@stored
+def store_verdict(review_id: int, verdict: reviews.Verdict, revision: int) -> int:
+    """A reviewer's verdict, refused as edits are; returns the review's new revision."""
+    try:
+        return reviews.set_verdict(review_id, verdict, revision)
+    except reviews.VerdictMoved as moved:
+        raise EditError(str(moved)) from None
 
 
 def settled_regions(document_id: int) -> set[tuple[int, int]]:
@@ -206,89 +326,3 @@ def settled_regions(document_id: int) -> set[tuple[int, int]]:
     return set(SettledRow.select(SettledRow.start, SettledRow.end).join(Annotation)
                .where((Annotation.document == document_id)
                       & (Annotation.kind == ADJUDICATED)).tuples())
-
-
-SORT_KEYS = ("id", "status", "title", "spans")
-
-
-def document_rows(
-    dataset_id: int, annotator: str, after_id: int = 0, limit: int = 200,
-    status: str | None = None, containing: str | None = None,
-    sort: str = "id", descending: bool = False, offset: int = 0,
-) -> list[DocumentRow]:
-    """A page of the document list: the annotator's status and span count (the model's count
-    where they have not opened it yet), filtered by status and by text.
-
-    In id order, pages follow `after_id` (cheap at any depth); sorted by status, title or
-    span count, they follow `offset`.
-    """
-    mine, model = Annotation.alias(), Annotation.alias()
-    current_status = fn.COALESCE(mine.status, "pending")
-    span_count = (SpanRow.select(fn.COUNT(SpanRow.id))
-                  .where(SpanRow.annotation == fn.COALESCE(mine.id, model.id)))
-    query = (Document
-             .select(Document.id, fn.SUBSTR(Document.text, 1, 200), current_status, span_count)
-             .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
-                                              & (mine.annotator == annotator)
-                                              & (mine.kind == OWN)))
-             .switch(Document)
-             .join(model, JOIN.LEFT_OUTER, on=((model.document == Document.id)
-                                               & model.annotator.is_null()))
-             .where(Document.dataset == dataset_id)
-             .limit(limit))
-    if sort == "id":
-        query = query.where(Document.id < after_id if descending and after_id
-                            else Document.id > (0 if descending else after_id))
-        query = query.order_by(Document.id.desc() if descending else Document.id)
-    else:
-        key = {"status": current_status, "title": Document.text,
-               "spans": fn.COALESCE(span_count, 0)}[sort]  # an expression: it can .desc()
-        query = query.order_by(key.desc() if descending else key.asc(), Document.id)
-        query = query.offset(offset)
-    if status:
-        query = query.where(current_status == status)
-    if containing:
-        query = query.where(Document.text.contains(containing))
-    return [DocumentRow(doc_id, _title(start), row_status, count)
-            for doc_id, start, row_status, count in query.tuples()]
-
-
-def document_row(document_id: int, annotator: str) -> DocumentRow:
-    dataset_id = Document.get_by_id(document_id).dataset_id
-    [row] = document_rows(dataset_id, annotator, after_id=document_id - 1, limit=1)
-    return row
-
-
-def next_document(dataset_id: int, annotator: str, after_id: int = 0) -> int | None:
-    """The next document the annotator should see, after `after_id` and then from the top:
-    one of theirs still pending, or one that fewer people than the dataset asks for have
-    annotated (skipping does not count as having seen it)."""
-    wanted = Dataset.get_by_id(dataset_id).annotators_per_document
-    mine = Annotation.alias()
-    others = (Annotation.select(fn.COUNT(Annotation.id))
-              .where((Annotation.document == Document.id) & (Annotation.kind == OWN)
-                     & Annotation.annotator.is_null(False) & (Annotation.annotator != annotator)
-                     & (Annotation.status != "skipped")))
-    query = (Document.select(Document.id)
-             .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
-                                              & (mine.annotator == annotator)
-                                              & (mine.kind == OWN)))
-             .where((Document.dataset == dataset_id)
-                    & ((mine.status == "pending") | (mine.id.is_null() & (others < wanted))))
-             .order_by(Document.id).limit(1))
-    found = query.where(Document.id > after_id).scalar()
-    return found if found is not None else query.where(Document.id <= after_id).scalar()
-
-
-def annotator_progress(dataset_id: int, annotator: str) -> tuple[int, int]:
-    """(documents the annotator has finished, documents in the dataset)."""
-    total = Document.select().where(Document.dataset == dataset_id).count()
-    done = (Annotation.select().join(Document)
-            .where((Document.dataset == dataset_id) & (Annotation.annotator == annotator)
-                   & (Annotation.kind == OWN) & (Annotation.status != "pending")).count())
-    return done, total
-
-
-def _title(start: str) -> str:
-    first_line = next((line for line in start.splitlines() if line.strip()), "")
-    return first_line.strip()[:120]

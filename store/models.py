@@ -28,6 +28,10 @@ class Dataset(BaseModel):
     # the column without rebuilding the table.
     annotators_per_document = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     created = DateTimeField(default=utc_now)
+    # Set while an import fills this hidden dataset a chunk at a time: the documents move to
+    # the target in one short transaction at the end, so a killed import is invisible.
+    staging_of = ForeignKeyField("self", null=True, on_delete="CASCADE",
+                                 constraints=[SQL("DEFAULT NULL")])
 
 
 class Label(BaseModel):
@@ -69,6 +73,12 @@ class Annotation(BaseModel):
     status = CharField(default="pending")
     created = DateTimeField(default=utc_now)
     updated = DateTimeField(default=utc_now, index=True)
+    # Moves on by one with every write; a write names the revision it was based on and is
+    # refused if the annotation moved (optimistic concurrency, the same on every backend).
+    revision = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    # The adjudicated version's inputs when it was last written, {annotation id: revision}
+    # as JSON: any change to them since makes it stale.
+    basis = TextField(null=True)
 
 
 # One annotation of each kind per annotator per document, at most one set of predictions
@@ -111,6 +121,7 @@ class Review(BaseModel):
     comment = TextField(default="")
     created = DateTimeField(default=utc_now)
     reviewed = DateTimeField(null=True)
+    revision = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # as Annotation's
 
 
 class Settled(BaseModel):

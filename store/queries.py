@@ -14,8 +14,9 @@ from typing import Iterable, Iterator, Sequence
 from peewee import JOIN, __exception_wrapper__, chunked, fn
 
 from annotate.document import TextDocument
+from annotate.formats.errors import InputError
 from annotate.labels import LabelRecord
-from annotate.spans import Mode, Span
+from annotate.spans import Mode, Span, SpanError, rule_break
 from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
     Annotation, Dataset, Document, Label, Review, database, utc_now, Span as SpanRow,
@@ -73,6 +74,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
     """
     added = duplicates = 0
     seen: set[str] = set()
+    mode = _mode_of(dataset_id)
     with database.atomic():
         for batch in chunked(documents, PAGE):
             hashed = [(content_hash(doc.text), doc) for doc in batch]
@@ -85,6 +87,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                     duplicates += 1
                     continue
                 seen.add(digest)
+                _check_imported(doc, doc.spans or (), mode)
                 doc_id = Document.insert(
                     dataset=dataset_id, text=doc.text, content_hash=digest, source=doc.source,
                     meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
@@ -106,6 +109,7 @@ def add_annotations(
     if status is not None:
         check_status(status)
     added = known = annotations = kept = 0
+    mode = _mode_of(dataset_id)
     with database.atomic():
         for batch in chunked(documents, PAGE):
             hashed = [(content_hash(doc.text), doc) for doc in batch]
@@ -113,6 +117,7 @@ def add_annotations(
                 (Document.dataset == dataset_id)
                 & Document.content_hash.in_([digest for digest, _ in hashed])).tuples())
             for digest, doc in hashed:
+                _check_imported(doc, doc.spans or (), mode)
                 if digest in ids:
                     known += 1
                 else:
@@ -131,6 +136,20 @@ def add_annotations(
                 insert_spans([(annotation.id, span) for span in doc.spans or ()])
                 annotations += 1
     return ImportResult(added, known, annotations, kept)
+
+
+def _mode_of(dataset_id: int) -> Mode:
+    return Mode(Dataset.get_by_id(dataset_id).mode)
+
+
+def _check_imported(document: TextDocument, spans: Sequence[Span], mode: Mode) -> None:
+    """The store's rules for spans, applied to imported ones: named by file and text."""
+    broken = rule_break(spans, mode, len(document.text))
+    if broken:
+        hint = (" (a dataset made with --mode spans keeps overlapping spans)"
+                if "overlaps" in broken else "")
+        raise InputError(document.source or "input",
+                         f"the text starting {document.text[:40]!r}: {broken}{hint}")
 
 
 def annotations_by_document(
@@ -194,9 +213,24 @@ def texts_to_predict(
 
 
 def save_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
-    """Replaces the model's spans of each document; people's annotations are not touched."""
+    """Replaces the model's spans of each document; people's annotations are not touched.
+    The spans keep the store's rules (SpanError otherwise), as any caller's must."""
     with database.atomic():
+        _check_stored_spans(results)
         _replace_predictions(results)
+
+
+def _check_stored_spans(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
+    lengths: dict[int, tuple[int, str]] = {}
+    for chunk in chunked([doc_id for doc_id, _ in results], PAGE):
+        lengths.update((doc_id, (length, mode)) for doc_id, length, mode in
+                       Document.select(Document.id, fn.LENGTH(Document.text).coerce(False), Dataset.mode)
+                       .join(Dataset).where(Document.id.in_(chunk)).tuples())
+    for doc_id, spans in results:
+        length, mode = lengths[doc_id]
+        broken = rule_break(spans, Mode(mode), length)
+        if broken:
+            raise SpanError(f"document {doc_id}: {broken}")
 
 
 def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
@@ -248,11 +282,12 @@ def save_annotation(
     if not annotator:
         raise ValueError("an annotation needs the annotator's name")
     with database.atomic():
+        _check_stored_spans([(document_id, spans)])
         annotation, created = Annotation.get_or_create(document=document_id, annotator=annotator,
                                                        kind=OWN)
         if not created:
             SpanRow.delete().where(SpanRow.annotation == annotation).execute()
-        Annotation.update(status=status, updated=utc_now()).where(
+        Annotation.update(status=status, updated=utc_now(), revision=Annotation.revision + 1).where(
             Annotation.id == annotation.id).execute()
         insert_spans([(annotation.id, span) for span in spans])
 
@@ -275,6 +310,7 @@ def current_documents(
     """Every document in `status` with the spans that stand for it, in id order, a page at
     a time ("any": every document)."""
     last_id = 0
+    quota = Dataset.get_by_id(dataset_id).annotators_per_document
     columns = [Document.id, Document.content_hash, Document.meta]
     if with_text:
         columns.append(Document.text)
@@ -285,7 +321,7 @@ def current_documents(
         if not docs:
             return
         last_id = docs[-1].id
-        chosen = _choose_annotations([d.id for d in docs], status)
+        chosen = _choose_annotations([d.id for d in docs], status, quota)
         standing_ids = [c.annotation_id for c in chosen.values() if isinstance(c, Version)]
         spans = spans_of_annotations(standing_ids) if with_spans else {}
         for doc in docs:
@@ -300,24 +336,23 @@ def current_documents(
 
 
 def _choose_annotations(
-    doc_ids: list[int], status: str,
+    doc_ids: list[int], status: str, quota: int,
 ) -> dict[int, Version | HeldBack]:
     """The version that stands for each document in `status` (see annotate.versions)."""
     rows = (Annotation.select(Annotation.id, Annotation.document, Annotation.annotator,
                               Annotation.kind, Annotation.status, Annotation.based_on,
-                              Review.verdict)
+                              Review.verdict, Annotation.revision, Annotation.basis)
             .join(Review, JOIN.LEFT_OUTER, on=(Review.annotation == Annotation.id))
             .where(Annotation.document.in_(doc_ids))
             .order_by(Annotation.updated, Annotation.id).tuples())  # later rows win
     versions: dict[int, list[Version]] = {}
-    for ann_id, doc_id, annotator, kind, ann_status, based_on, verdict in rows:
-        versions.setdefault(doc_id, []).append(
-            Version(ann_id, annotator, kind, ann_status, based_on, verdict))
+    for ann_id, doc_id, *fields in rows:
+        versions.setdefault(doc_id, []).append(Version(ann_id, *fields))
     competing = [v.annotation_id for found in versions.values()
                  if sum(v.annotator is not None for v in found) > 1
                  for v in found if v.annotator is not None]
     spans = spans_of_annotations(competing)
-    chosen = {doc_id: standing(doc_id, versions.get(doc_id, ()), status, spans)
+    chosen = {doc_id: standing(doc_id, versions.get(doc_id, ()), status, spans, quota)
               for doc_id in doc_ids}
     if status in ("any", "pending"):  # a document without even predictions is pending too
         chosen.update({doc_id: UNANNOTATED for doc_id in doc_ids if doc_id not in versions})
@@ -331,6 +366,7 @@ def held_back(dataset_id: int) -> list[HeldBack]:
     """Documents with accepted work that cannot be exported yet, and why."""
     found: list[HeldBack] = []
     last_id = 0
+    quota = Dataset.get_by_id(dataset_id).annotators_per_document
     while True:
         ids = [row[0] for row in Document.select(Document.id)
                .where((Document.dataset == dataset_id) & (Document.id > last_id))
@@ -338,7 +374,7 @@ def held_back(dataset_id: int) -> list[HeldBack]:
         if not ids:
             return found
         last_id = ids[-1]
-        found += [c for c in _choose_annotations(ids, "accepted").values()
+        found += [c for c in _choose_annotations(ids, "accepted", quota).values()
                   if isinstance(c, HeldBack)]
 
 

@@ -77,6 +77,7 @@ class AnnotationRecord:
     # What the view compares the annotation with: the model's spans, or for the adjudicated
     # version every span any person annotated.
     reference: tuple[Span, ...] = ()
+    revision: int = 0  # what the next write names (0: the annotation does not exist yet)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ class Verdict:
     categories: tuple[str, ...] = ()
     comment: str = ""
     reviewer: str | None = None
+    revision: int = field(default=0, compare=False)  # of the review, when it was read
+
+
+class VerdictMoved(Exception):
+    """Another reviewer recorded a verdict since this one was read."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,8 @@ def record_review(review_id: int, reviewer: str, verdict: str,
     _check_categories(categories)
     with database.atomic():
         Review.update(reviewer=reviewer, verdict=verdict, comment=comment,
-                      categories=json.dumps(sorted(categories)), reviewed=utc_now()).where(
+                      categories=json.dumps(sorted(categories)), reviewed=utc_now(),
+                      revision=Review.revision + 1).where(
             Review.id == review_id).execute()
 
 
@@ -90,31 +96,40 @@ def review_queue(dataset_id: int) -> list[QueueItem]:
     """Every drawn annotation of the dataset, oldest sample first: pending and reviewed."""
     rows = (Review.select(Review.id, Review.sample, Document.id, Annotation.annotator,
                           Document.text, Review.verdict, Review.categories, Review.comment,
-                          Review.reviewer)
+                          Review.reviewer, Review.revision)
             .join(Annotation).join(Document)
             .where(Document.dataset == dataset_id)
             .order_by(Review.created, Review.id).tuples())
     return [QueueItem(review_id, sample, doc_id, annotator, _first_line(text),
-                      Verdict(verdict, tuple(json.loads(categories)), comment, reviewer))
+                      Verdict(verdict, tuple(json.loads(categories)), comment, reviewer, revision))
             for review_id, sample, doc_id, annotator, text, verdict, categories, comment,
-            reviewer in rows]
+            reviewer, revision in rows]
 
 
 def review_verdict(review_id: int) -> Verdict:
     row = Review.get_by_id(review_id)
-    return Verdict(row.verdict, tuple(json.loads(row.categories)), row.comment, row.reviewer)
+    return Verdict(row.verdict, tuple(json.loads(row.categories)), row.comment, row.reviewer,
+                   row.revision)
 
 
-def set_verdict(review_id: int, verdict: Verdict) -> None:
-    """Stores a verdict, or (for an undo) puts the review back as it was, pending or not."""
+def set_verdict(review_id: int, verdict: Verdict, revision: int) -> int:
+    """Stores a verdict, or (for an undo) puts the review back as it was, pending or not,
+    if the review is still at `revision` (VerdictMoved if not); returns the new revision."""
     if verdict.verdict not in ("pending", *VERDICTS):
         raise ValueError(f"a verdict is pass or fail, not {verdict.verdict!r}")
+    if verdict.verdict == "fail" and not verdict.categories:
+        raise ValueError("a failed review needs at least one error category")
     _check_categories(verdict.categories)
     with database.atomic():
-        Review.update(verdict=verdict.verdict, categories=json.dumps(sorted(verdict.categories)),
-                      comment=verdict.comment, reviewer=verdict.reviewer,
-                      reviewed=None if verdict.verdict == "pending" else utc_now()).where(
-            Review.id == review_id).execute()
+        moved = Review.update(
+            verdict=verdict.verdict, categories=json.dumps(sorted(verdict.categories)),
+            comment=verdict.comment, reviewer=verdict.reviewer,
+            reviewed=None if verdict.verdict == "pending" else utc_now(),
+            revision=Review.revision + 1,
+        ).where((Review.id == review_id) & (Review.revision == revision)).execute()
+    if not moved:
+        raise VerdictMoved("another reviewer recorded a verdict on this work meanwhile")
+    return revision + 1
 
 
 def reviews_by_annotator(dataset_id: int) -> list[AnnotatorReviews]:

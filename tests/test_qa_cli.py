@@ -200,9 +200,9 @@ def test_export_holds_back_disagreements_until_adjudicated(cli, tmp_path, db_pat
     second = Document.get(Document.text == TEXTS[1]).id
     judge = AnnotationKey(second, "jo", "adjudicated")
     assert open_annotation(judge).spans == (Span(0, 5, "CARDINAL"),)
-    settle(judge, (25, 31), [Span(25, 31, "GPE")])
-    settle(judge, (35, 40), [])
-    set_status(judge, "accepted")
+    settle(judge, (25, 31), [Span(25, 31, "GPE")], 0)
+    settle(judge, (35, 40), [], 1)
+    set_status(judge, "accepted", 2)
     close_database()
     result = cli("export", tmp_path / "gold.jsonl")
     assert "wrote 2 documents" in result.output and "not exported" not in result.output

@@ -4,6 +4,8 @@ the key of the annotation it was made in, so its undo reaches that one, whatever
 
 A change the store refuses is not shown, and its command marks itself obsolete, so Qt drops
 it from the stack instead of keeping an edit that was never saved; the session reports why.
+A command made before its annotation was reloaded (changed elsewhere) is refused the same
+way, with that reason: what it would undo is no longer what the annotator saw.
 """
 from __future__ import annotations
 
@@ -21,13 +23,21 @@ class StoredCommand(QUndoCommand):
     def __init__(self, session: AnnotationSession, text: str):
         super().__init__(text)
         self.session, self.key = session, session.key
+        self.reloads = session.reloads.get(self.key, 0)
+        self.done = False  # redone last (True) or undone: what the next call is
 
     def _store(self, change: Callable[[], None]) -> None:
+        what = f"Undo of {self.text()!r}" if self.done else self.text()
         try:
+            if self.session.reloads.get(self.key, 0) != self.reloads:
+                raise EditError("the annotation was reloaded after a change made elsewhere "
+                                "since; undo cannot reach back past that")
             change()
         except (EditError, ValueError) as error:  # SpanError, a refused verdict: ValueErrors
             self.setObsolete(True)
-            self.session.problem.emit(f"{self.text()} was not saved: {error}")
+            self.session.problem.emit(f"{what} was not saved: {error}")
+            return
+        self.done = not self.done
 
 
 class AddSpan(StoredCommand):
@@ -107,8 +117,8 @@ class RecordVerdict(StoredCommand):
 
     def redo(self) -> None:
         self._store(lambda: self.session.set_verdict(self.review_id, self.key.document_id,
-                                                     self.new))
+                                                     self.new, self.old))
 
     def undo(self) -> None:
         self._store(lambda: self.session.set_verdict(self.review_id, self.key.document_id,
-                                                     self.old))
+                                                     self.old, self.old))

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from store.editing import document_row, document_rows
+from store.routing import document_row, document_rows
 from store.records import DocumentRow
+from ui.plain import literal
 
 PAGE = 200
 COLUMNS = ("Status", "Document", "Spans")
@@ -42,7 +43,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.status, row.title, row.span_count)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.title
+            return literal(row.title)  # a tooltip would read markup in the text
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (
 
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import jobs
-from store.editing import annotator_progress, has_predictions, next_document
+from store.editing import EditError, has_predictions
+from store.routing import annotator_progress, take_next_document
 from store.queries import held_back
 from store.records import STATUSES, AnnotationKey, DatasetRecord
 from ui.actions import ACTIONS
@@ -22,6 +23,7 @@ from ui.document_list import DocumentListModel
 from ui.editor import Editor
 from ui.long_work import export_job, import_job, preannotate_job, run_with_progress
 from ui.panels import LabelBar, SpanPanel, label_keys
+from ui.plain import literal
 from ui.qa_docks import QaDocks
 from ui.session import AnnotationSession
 
@@ -111,13 +113,18 @@ class MainWindow(QMainWindow):
                 toolbar.addAction(action)
             self.addAction(action)  # shortcuts work wherever focus is in the window
             self.actions_by_id[spec.id] = action
+        for action in (self.actions_by_id["undo"], self.actions_by_id["redo"]):
+            # A fixed tooltip: by default it repeats the text, which quotes the document
+            # ("Undo Settle '<b>21</b>'") and a tooltip would read as markup.
+            action.setToolTip(action.text().replace("&", ""))
 
     def _build_status_bar(self, annotator: str) -> None:
         self.progress_label = QLabel()
-        self.showing_label = QLabel()  # whose annotation the article shows
+        self.showing_label = QLabel(textFormat=Qt.TextFormat.PlainText)  # whose annotation
         self.statusBar().addPermanentWidget(self.showing_label)
         self.statusBar().addPermanentWidget(self.progress_label)
-        self.statusBar().addPermanentWidget(QLabel(f"Annotator: {annotator}"))
+        self.statusBar().addPermanentWidget(QLabel(f"Annotator: {annotator}",
+                                                   textFormat=Qt.TextFormat.PlainText))
         self._show_progress()
 
     # Navigation
@@ -146,12 +153,16 @@ class MainWindow(QMainWindow):
 
     def _status_set(self, _status: str) -> None:
         """After accepting, rejecting or skipping their own work, the annotator goes on to
-        the next document that needs them (see store.editing.next_document)."""
+        the next document that needs them (see store.routing.take_next_document)."""
         key = self.session.key
         if key is None or key.kind != OWN:
             return
-        following = next_document(self.session.dataset.id, self.session.annotator,
-                                  key.document_id)
+        try:
+            following = take_next_document(self.session.dataset.id, self.session.annotator,
+                                           key.document_id)
+        except EditError as error:
+            self._problem(f"The next document could not be taken: {error}")
+            return
         if following is None:
             self.say("No document needs you now: every one has the annotators it asks for.")
         else:
@@ -311,7 +322,7 @@ class MainWindow(QMainWindow):
     def _problem(self, text: str) -> None:
         """An edit was not saved: said plainly, and kept on screen until the next message."""
         self.statusBar().showMessage(text)
-        QMessageBox.warning(self, "Not saved", text)
+        QMessageBox.warning(self, "Not saved", literal(text))
 
     def _show_progress(self) -> None:
         done, total = annotator_progress(self.session.dataset.id, self.session.annotator)

@@ -7,6 +7,7 @@ next document still reaches the right one.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -17,6 +18,7 @@ from annotate.spans import Mode, Span, Tokens
 from annotate.tokenizer import tokens_of
 from annotate.versions import ADJUDICATED, OWN
 from store import editing
+from store.editing import ConflictError, EditError
 from store.records import AnnotationKey, DatasetRecord
 from store.reviews import Verdict
 
@@ -24,6 +26,16 @@ from store.reviews import Verdict
 def region_span(region: tuple[int, int]) -> Span:
     """A stretch of text as a span, for redraw hints."""
     return Span(region[0], region[1], "")
+
+
+def describe_changes(text: str, before: list[Span], after: list[Span]) -> str:
+    """What another window changed, in the annotator's words: "removed GPE 'Homs'"."""
+    removed = sorted(set(before) - set(after))
+    added = sorted(set(after) - set(before))
+    words = [f"removed {s.label} {s.text(text)!r}" for s in removed]
+    words += [f"added {s.label} {s.text(text)!r}" for s in added]
+    shown = ", ".join(words[:4]) + (f" and {len(words) - 4} more" if len(words) > 4 else "")
+    return shown or "its status or spans' details changed"
 
 
 class AnnotationSession(QObject):
@@ -52,6 +64,13 @@ class AnnotationSession(QObject):
         self.settled: set[tuple[int, int]] = set()
         self.selected: Span | None = None
         self.tokens = Tokens([])
+        # The revision each annotation this session wrote or opened is at: the next write
+        # names it, so a change made elsewhere meanwhile is refused, never overwritten.
+        self.revisions: dict[AnnotationKey, int] = {}
+        # How often each annotation was reloaded after such a change: an undo made before
+        # a reload is refused, since what it would undo is no longer what it saw.
+        self.reloads: dict[AnnotationKey, int] = {}
+        self.review_revisions: dict[int, int] = {}
 
     # Reading
 
@@ -60,6 +79,7 @@ class AnnotationSession(QObject):
         reviewed version of someone's work (annotator: theirs), the adjudicated version."""
         key = AnnotationKey(document_id, annotator or self.annotator, kind)
         record = editing.open_annotation(key)
+        self.revisions[key] = record.revision
         self.key, self.document_id = key, document_id
         self.text, self.status = record.text, record.status
         self.spans, self.predictions = list(record.spans), record.predictions
@@ -99,7 +119,7 @@ class AnnotationSession(QObject):
     # Writing: each stores first, then changes memory, then tells the views
 
     def add(self, key: AnnotationKey, span: Span) -> None:
-        editing.add_span(key, span)
+        self._write(key, lambda revision: editing.add_span(key, span, revision))
         if self._stored_in_open_annotation(key):
             touched = [span, *([self.selected] if self.selected else [])]
             self.spans = span_ops.add(self.spans, span, Mode.SPANS)
@@ -107,14 +127,14 @@ class AnnotationSession(QObject):
             self._emit(touched)
 
     def remove(self, key: AnnotationKey, span: Span) -> None:
-        editing.remove_span(key, span)
+        self._write(key, lambda revision: editing.remove_span(key, span, revision))
         if self._stored_in_open_annotation(key):
             self.spans = span_ops.remove(self.spans, span)
             self.selected = None if self.selected == span else self.selected
             self._emit([span])
 
     def replace(self, key: AnnotationKey, old: Span, new: Span) -> None:
-        editing.replace_span(key, old, new)
+        self._write(key, lambda revision: editing.replace_span(key, old, new, revision))
         if self._stored_in_open_annotation(key):
             touched = [old, new, *([self.selected] if self.selected else [])]
             self.spans = span_ops.replace_span(self.spans, old, new, Mode.SPANS)
@@ -122,7 +142,7 @@ class AnnotationSession(QObject):
             self._emit(touched)
 
     def set_status(self, key: AnnotationKey, status: str) -> None:
-        editing.set_status(key, status)
+        self._write(key, lambda revision: editing.set_status(key, status, revision))
         self.stored_document = key.document_id
         if key == self.key:
             self.status = status
@@ -132,7 +152,8 @@ class AnnotationSession(QObject):
                settling: bool = True) -> None:
         """Settles a conflict of the adjudicated version with these spans, or (settling
         False) undoes that."""
-        (editing.settle if settling else editing.unsettle)(key, region, spans)
+        change = editing.settle if settling else editing.unsettle
+        self._write(key, lambda revision: change(key, region, spans, revision))
         if self._stored_in_open_annotation(key):
             for span in spans:
                 self.spans = (span_ops.add(self.spans, span, Mode.SPANS) if settling
@@ -141,10 +162,45 @@ class AnnotationSession(QObject):
             self.selected = None
             self._emit([region_span(region)])
 
-    def set_verdict(self, review_id: int, document_id: int, verdict: Verdict) -> None:
-        editing.store_verdict(review_id, verdict)
+    def set_verdict(self, review_id: int, document_id: int, verdict: Verdict,
+                    seen: Verdict) -> None:
+        """Records a verdict based on the review as this session last stored it, or else as
+        `seen` (read from the queue)."""
+        revision = self.review_revisions.get(review_id, seen.revision)
+        self.review_revisions[review_id] = editing.store_verdict(review_id, verdict, revision)
         self.stored_document = document_id
         self._emit([])
+
+    def _write(self, key: AnnotationKey, store: Callable[[int], int]) -> None:
+        """Stores a change based on the revision this session last saw. If the annotation
+        moved elsewhere meanwhile, nothing is stored: the open annotation is reloaded, in
+        place, and the EditError says what the other change did."""
+        try:
+            self.revisions[key] = store(self.revisions.get(key, 0))
+        except ConflictError as conflict:
+            if key != self.key:
+                raise EditError(f"{conflict}; open that document again to see it") from None
+            raise EditError(f"it was changed elsewhere meanwhile, and has been reloaded: "
+                            f"{self.reload()}") from None
+
+    def reload(self) -> str:
+        """Reads the open annotation again after a change made elsewhere, keeping the
+        selection where the span is still there; says what changed."""
+        key, before, selected = self.key, list(self.spans), self.selected
+        self.reloads[key] = self.reloads.get(key, 0) + 1
+        self.open(key.document_id, key.annotator, key.kind)
+        if selected in self.spans:
+            self.select(selected)
+        return describe_changes(self.text, before, self.spans)
+
+    def changed_elsewhere(self) -> str | None:
+        """Reloads the open annotation if another window or process changed it (a cheap
+        look at its revision); what changed, or None."""
+        if self.key is None:
+            return None
+        if editing.current_revision(self.key) == self.revisions.get(self.key, 0):
+            return None
+        return self.reload()
 
     def _stored_in_open_annotation(self, key: AnnotationKey) -> bool:
         """Notes where a change was stored; an annotation no longer open (an undo after

@@ -192,7 +192,7 @@ def main() -> None:
 
         many = ensure_dataset("many", load_label_set(), Mode.ENTITIES)
         many_documents(many.id, args.documents)
-        from store.editing import document_rows
+        from store.routing import document_rows
         began = time.perf_counter()
         document_rows(many.id, "ana")
         first = time.perf_counter() - began

@@ -76,7 +76,7 @@ def test_a_database_url_opens_the_same_models(tmp_path):
 
 @pytest.mark.parametrize("url, reason", [
     ("mongo://localhost/goldspan", "Unrecognized or unsupported scheme"),
-    ("postgresql://localhost/goldspan", "driver not found"),
+    ("postgresql://127.0.0.1:1/goldspan", "connection"),  # nothing listens on port 1
 ])
 def test_a_url_that_cannot_be_opened_is_explained(url, reason):
     with pytest.raises(StoreError, match=f"{url}: cannot open this database .*{reason}"):

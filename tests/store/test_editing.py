@@ -3,9 +3,9 @@ import pytest
 from annotate.document import TextDocument
 from annotate.spans import Span
 from store.editing import (
-    EditError, add_span, annotator_progress, document_rows, open_annotation, remove_span,
-    replace_span, set_status,
+    EditError, add_span, open_annotation, remove_span, replace_span, set_status,
 )
+from store.routing import annotator_progress, document_rows
 from store.models import Annotation, Document
 from store.records import AnnotationKey
 from store.queries import add_documents, current_documents, save_predictions, spans_for
@@ -31,10 +31,10 @@ def test_first_open_seeds_the_annotation_from_the_model(document):
 
 
 def test_edits_are_stored_at_once_and_leave_the_model_alone(document):
-    open_annotation(AnnotationKey(document, "ana"))
-    remove_span(AnnotationKey(document, "ana"), CROWD)
-    replace_span(AnnotationKey(document, "ana"), LYON, Span(34, 38, "GPE", "ana"))
-    add_span(AnnotationKey(document, "ana"), Span(23, 30, "EVENT", "ana"))
+    assert open_annotation(AnnotationKey(document, "ana")).revision == 0
+    assert remove_span(AnnotationKey(document, "ana"), CROWD, 0) == 1
+    replace_span(AnnotationKey(document, "ana"), LYON, Span(34, 38, "GPE", "ana"), 1)
+    add_span(AnnotationKey(document, "ana"), Span(23, 30, "EVENT", "ana"), 2)
     assert spans_for(document, "ana") == [Span(23, 30, "EVENT"), Span(34, 38, "GPE")]
     assert spans_for(document) == [CROWD, LYON]
     again = open_annotation(AnnotationKey(document, "ana"))  # reopening does not seed twice
@@ -43,7 +43,7 @@ def test_edits_are_stored_at_once_and_leave_the_model_alone(document):
 
 def test_status_and_annotator_reach_the_export(document):
     open_annotation(AnnotationKey(document, "ana"))
-    set_status(AnnotationKey(document, "ana"), "accepted")
+    set_status(AnnotationKey(document, "ana"), "accepted", 0)
     [current] = current_documents(Document.get().dataset_id, "accepted")
     assert (current.annotator, current.status) == ("ana", "accepted")
 
@@ -62,7 +62,7 @@ def test_a_first_edit_before_predictions_keeps_what_the_annotator_saw(store):
     add_documents(store.id, [TextDocument(TEXT)])
     doc_id = Document.get().id
     open_annotation(AnnotationKey(doc_id, "ana"))
-    add_span(AnnotationKey(doc_id, "ana"), Span(34, 38, "GPE", "ana"))
+    add_span(AnnotationKey(doc_id, "ana"), Span(34, 38, "GPE", "ana"), 0)
     save_predictions([(doc_id, [CROWD, LYON])])
     assert open_annotation(AnnotationKey(doc_id, "ana")).spans == (Span(34, 38, "GPE"),)
 
@@ -70,9 +70,9 @@ def test_a_first_edit_before_predictions_keeps_what_the_annotator_saw(store):
 def test_edits_that_do_not_match_the_store_are_refused(document):
     open_annotation(AnnotationKey(document, "ana"))
     with pytest.raises(EditError, match="is not stored"):
-        remove_span(AnnotationKey(document, "ana"), Span(0, 4, "ORG"))
+        remove_span(AnnotationKey(document, "ana"), Span(0, 4, "ORG"), 0)
     with pytest.raises(ValueError, match="status must be one of"):
-        set_status(AnnotationKey(document, "ana"), "done")
+        set_status(AnnotationKey(document, "ana"), "done", 0)
 
 
 def test_document_rows_page_and_filter_for_one_annotator(store):
@@ -80,8 +80,8 @@ def test_document_rows_page_and_filter_for_one_annotator(store):
     ids = [d.id for d in Document.select().order_by(Document.id)]
     save_predictions([(ids[0], [Span(0, 5, "X", "model")])])
     open_annotation(AnnotationKey(ids[1], "ana"))
-    add_span(AnnotationKey(ids[1], "ana"), Span(0, 5, "ORG", "ana"))
-    set_status(AnnotationKey(ids[1], "ana"), "accepted")
+    add_span(AnnotationKey(ids[1], "ana"), Span(0, 5, "ORG", "ana"), 0)
+    set_status(AnnotationKey(ids[1], "ana"), "accepted", 1)
     first = document_rows(store.id, "ana", limit=2)
     assert [(r.title, r.status, r.span_count) for r in first] == [
         ("Story 0", "pending", 1), ("Story 1", "accepted", 1)]
@@ -96,10 +96,10 @@ def test_document_rows_page_and_filter_for_one_annotator(store):
 def test_document_rows_sort_in_the_store(store):
     add_documents(store.id, [TextDocument(t) for t in ("b two", "a one", "c three")])
     b, a, c = [d.id for d in Document.select().order_by(Document.id)]
-    save_predictions([(a, [Span(0, 1, "X", "m")] * 1), (c, [Span(0, 1, "X", "m"),
+    save_predictions([(a, [Span(0, 1, "X", "m")]), (c, [Span(0, 1, "X", "m"),
                                                             Span(2, 7, "Y", "m")])])
     open_annotation(AnnotationKey(b, "ana"))
-    set_status(AnnotationKey(b, "ana"), "accepted")
+    set_status(AnnotationKey(b, "ana"), "accepted", 0)
     titles = lambda **kw: [r.title for r in document_rows(store.id, "ana", **kw)]  # noqa: E731
     assert titles() == ["b two", "a one", "c three"]
     assert titles(descending=True) == ["c three", "a one", "b two"]
@@ -110,7 +110,7 @@ def test_document_rows_sort_in_the_store(store):
 
 
 def test_next_document_respects_annotators_per_document(store):
-    from store.editing import next_document
+    from store.routing import next_document
     from store.queries import save_annotation, set_annotators_per_document
     add_documents(store.id, [TextDocument(f"Story {i}") for i in range(4)])
     a, b, c, d = [doc.id for doc in Document.select().order_by(Document.id)]

@@ -49,7 +49,7 @@ def test_a_correction_is_a_reviewed_version_and_the_original_is_kept(store, doc_
     reviewed = AnnotationKey(doc_id, "ana", "reviewed")
     assert open_annotation(reviewed).spans == (ADA, LONDON_GPE)  # shows the original
     assert Annotation.select().count() == 1  # nothing is created by looking
-    add_span(reviewed, BABBAGE)
+    add_span(reviewed, BABBAGE, 0)
     assert open_annotation(reviewed).spans == (ADA, BABBAGE, LONDON_GPE)
     assert open_annotation(AnnotationKey(doc_id, "ana")).spans == (ADA, LONDON_GPE)
     assert exported(store.id)[doc_id] == ("ana", (ADA, BABBAGE, LONDON_GPE))
@@ -62,7 +62,7 @@ def test_failed_work_without_a_correction_is_held_back(store, doc_id):
     record_review(sampled.review_id, "rita", "fail", ["missed span"])
     assert exported(store.id) == {}
     assert "failed review" in held_back(store.id)[0].reason
-    add_span(AnnotationKey(doc_id, "ana", "reviewed"), BABBAGE)  # the reviewer fixes it
+    add_span(AnnotationKey(doc_id, "ana", "reviewed"), BABBAGE, 0)  # the reviewer fixes it
     assert exported(store.id)[doc_id][1] == (ADA, BABBAGE)
 
 
@@ -71,13 +71,13 @@ def test_the_adjudicated_version_starts_from_agreement_and_wins_once_accepted(st
     save_annotation(doc_id, "ben", [ADA, BABBAGE, LONDON_LOC], "accepted")
     judge = AnnotationKey(doc_id, "jo", "adjudicated")
     assert open_annotation(judge).spans == (ADA,)
-    settle(judge, (28, 34), [LONDON_GPE])
+    settle(judge, (28, 34), [LONDON_GPE], 0)
     assert settled_regions(doc_id) == {(28, 34)}
     assert "adjudication unfinished" in held_back(store.id)[0].reason
-    settle(judge, (17, 24), [])  # ana's reading: no span there
-    set_status(judge, "accepted")
+    settle(judge, (17, 24), [], 1)  # ana's reading: no span there
+    set_status(judge, "accepted", 2)
     assert exported(store.id) == {doc_id: ("jo", (ADA, LONDON_GPE))}
-    unsettle(judge, (28, 34), [LONDON_GPE])
+    unsettle(judge, (28, 34), [LONDON_GPE], 3)
     assert settled_regions(doc_id) == {(17, 24)}
     assert open_annotation(judge).spans == (ADA,)
     # Still one adjudicated version, whoever opens it next.
@@ -86,4 +86,4 @@ def test_the_adjudicated_version_starts_from_agreement_and_wins_once_accepted(st
 
 def test_a_reviewed_version_needs_an_original(store, doc_id):
     with pytest.raises(EditError, match="no annotation of this document to review"):
-        remove_span(AnnotationKey(doc_id, "ana", "reviewed"), ADA)
+        remove_span(AnnotationKey(doc_id, "ana", "reviewed"), ADA, 0)

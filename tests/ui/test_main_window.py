@@ -3,7 +3,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableWidget
 
 from annotate.spans import Span
-from store.editing import document_rows
+from store.routing import document_rows
 from store.queries import spans_for
 from tests.ui.conftest import TEXT, drag
 from ui.main_window import ShortcutSheet

@@ -1,0 +1,130 @@
+"""Which documents an annotator sees: the document list's pages, the next document to
+annotate, and progress. Taking the next document is atomic, so people asking at once never
+get one beyond the dataset's annotators per document."""
+from __future__ import annotations
+
+from peewee import JOIN, PostgresqlDatabase, fn
+
+from annotate.versions import OWN
+from store.editing import create_annotation, stored
+from store.models import Annotation, Dataset, Document, Span as SpanRow, database
+from store.records import AnnotationKey, DocumentRow
+
+SORT_KEYS = ("id", "status", "title", "spans")
+
+
+def document_rows(
+    dataset_id: int, annotator: str, after_id: int = 0, limit: int = 200,
+    status: str | None = None, containing: str | None = None,
+    sort: str = "id", descending: bool = False, offset: int = 0,
+) -> list[DocumentRow]:
+    """A page of the document list: the annotator's status and span count (the model's count
+    where they have not opened it yet), filtered by status and by text.
+
+    In id order, pages follow `after_id` (cheap at any depth); sorted by status, title or
+    span count, they follow `offset`.
+    """
+    mine, model = Annotation.alias(), Annotation.alias()
+    current_status = fn.COALESCE(mine.status, "pending")
+    span_count = (SpanRow.select(fn.COUNT(SpanRow.id))
+                  .where(SpanRow.annotation == fn.COALESCE(mine.id, model.id)))
+    query = (Document
+             .select(Document.id, fn.SUBSTR(Document.text, 1, 200), current_status, span_count)
+             .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
+                                              & (mine.annotator == annotator)
+                                              & (mine.kind == OWN)))
+             .switch(Document)
+             .join(model, JOIN.LEFT_OUTER, on=((model.document == Document.id)
+                                               & model.annotator.is_null()))
+             .where(Document.dataset == dataset_id)
+             .limit(limit))
+    if sort == "id":
+        query = query.where(Document.id < after_id if descending and after_id
+                            else Document.id > (0 if descending else after_id))
+        query = query.order_by(Document.id.desc() if descending else Document.id)
+    else:
+        key = {"status": current_status, "title": Document.text,
+               "spans": fn.COALESCE(span_count, 0)}[sort]  # an expression: it can .desc()
+        query = query.order_by(key.desc() if descending else key.asc(), Document.id)
+        query = query.offset(offset)
+    if status:
+        query = query.where(current_status == status)
+    if containing:
+        query = query.where(Document.text.contains(containing))
+    return [DocumentRow(doc_id, _title(start), row_status, count)
+            for doc_id, start, row_status, count in query.tuples()]
+
+
+def document_row(document_id: int, annotator: str) -> DocumentRow:
+    dataset_id = Document.get_by_id(document_id).dataset_id
+    [row] = document_rows(dataset_id, annotator, after_id=document_id - 1, limit=1)
+    return row
+
+
+def _needing(dataset_id: int, annotator: str):
+    """Documents the annotator should see: one of theirs still pending, or one that fewer
+    people than the dataset asks for have annotated (skipping does not count as seeing)."""
+    wanted = Dataset.get_by_id(dataset_id).annotators_per_document
+    mine = Annotation.alias()
+    others = (Annotation.select(fn.COUNT(Annotation.id))
+              .where((Annotation.document == Document.id) & (Annotation.kind == OWN)
+                     & Annotation.annotator.is_null(False) & (Annotation.annotator != annotator)
+                     & (Annotation.status != "skipped")))
+    return (Document.select(Document.id, mine.id)
+            .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
+                                             & (mine.annotator == annotator)
+                                             & (mine.kind == OWN)))
+            .where((Document.dataset == dataset_id)
+                   & ((mine.status == "pending") | (mine.id.is_null() & (others < wanted))))
+            .order_by(Document.id))
+
+
+def next_document(dataset_id: int, annotator: str, after_id: int = 0) -> int | None:
+    """The next document the annotator should see, after `after_id` and then from the top
+    (see `_needing`). Only looks: `take_next_document` is what routes work."""
+    query = _needing(dataset_id, annotator).limit(1)
+    found = query.where(Document.id > after_id).scalar()
+    return found if found is not None else query.where(Document.id <= after_id).scalar()
+
+
+@stored
+def take_next_document(dataset_id: int, annotator: str, after_id: int = 0) -> int | None:
+    """Like `next_document`, but takes the document: the annotator's annotation of it is
+    created in the same transaction. On SQLite the transaction holds the write lock from
+    its start; on PostgreSQL candidates are locked with FOR UPDATE SKIP LOCKED (a document
+    another person is taking right now is passed over) and counted again once locked, in a
+    statement that sees every claim committed before."""
+    locking = isinstance(database.obj, PostgresqlDatabase)
+    with database.atomic():
+        for later in (True, False):
+            query = _needing(dataset_id, annotator).where(
+                Document.id > after_id if later else Document.id <= after_id).limit(8)
+            while True:
+                if locking:
+                    query = query.for_update(of=Document, skip_locked=True)
+                candidates = list(query.tuples())
+                if not candidates:
+                    break
+                for document_id, mine in candidates:
+                    if mine is not None:  # their own pending work: nothing to take
+                        return document_id
+                    still = _needing(dataset_id, annotator).where(Document.id == document_id)
+                    if not locking or still.exists():
+                        create_annotation(AnnotationKey(document_id, annotator))
+                        return document_id
+                query = query.where(Document.id > candidates[-1][0])
+    return None
+
+
+def annotator_progress(dataset_id: int, annotator: str) -> tuple[int, int]:
+    """(documents the annotator has finished, documents in the dataset)."""
+    total = Document.select().where(Document.dataset == dataset_id).count()
+    done = (Annotation.select().join(Document)
+            .where((Document.dataset == dataset_id) & (Annotation.annotator == annotator)
+                   & (Annotation.kind == OWN) & (Annotation.status != "pending")).count())
+    return done, total
+
+
+def _title(start: str) -> str:
+    first_line = next((line for line in start.splitlines() if line.strip()), "")
+    return first_line.strip()[:120]
