@@ -18,6 +18,7 @@ from store.records import DatasetRecord
 from ui.background import Job
 from ui.long_work import preannotate_job
 from ui.main_window import MainWindow
+from ui.plain import literal
 
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
 
@@ -79,7 +80,7 @@ def run(db: str | None, dataset_name: str) -> int:
     try:
         open_database(db)
     except StoreError as error:
-        QMessageBox.critical(None, "Goldspan", str(error))
+        QMessageBox.critical(None, "Goldspan", literal(str(error)))
         return 1
     dataset = ensure_dataset(dataset_name, load_label_set(), Mode.ENTITIES)
     settings = QSettings()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
 from ui.highlighter import SpanHighlighter
 from ui.offsets import OffsetMap, display_text
+from ui.plain import literal
 from ui.session import AnnotationSession
 
 
@@ -101,8 +102,8 @@ class ArticleView(QPlainTextEdit):
                 QToolTip.hideText()
             else:
                 value = f" = {span.value:g}" if span.value is not None else ""
-                QToolTip.showText(event.globalPos(), f"{span.label}{value}  ({span.source})",
-                                  self)
+                tip = literal(f"{span.label}{value}  ({span.source})")
+                QToolTip.showText(event.globalPos(), tip, self)
             return True
         return super().event(event)
 

@@ -13,6 +13,7 @@ from annotate.preannotate import PipelineSpec, default_model
 from store import jobs
 from store.records import DatasetRecord
 from ui.background import Job
+from ui.plain import literal
 
 
 def run_with_progress(
@@ -34,7 +35,7 @@ def run_with_progress(
 
     def failed(reason: str) -> None:
         dialog.close()
-        QMessageBox.warning(parent, title, reason)
+        QMessageBox.warning(parent, title, literal(reason))  # it may quote a file name
 
     job.signals.finished.connect(finished)
     job.signals.failed.connect(failed)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QToolBar, QTreeView
 from annotate.labels import LabelRecord
 from ui.actions import DIGIT_KEYS
 from ui.editor import Editor
+from ui.plain import literal
 from ui.session import AnnotationSession
 
 
@@ -40,7 +41,7 @@ class LabelBar(QToolBar):
             action = QAction(colour_icon(label.colour), f"{key} {label.name}", self)
             action.setCheckable(True)
             action.setShortcut(QKeySequence(key))
-            action.setToolTip(f"{label.name}: {label.description} ({key})")
+            action.setToolTip(literal(f"{label.name}: {label.description} ({key})"))
             action.triggered.connect(lambda _=False, name=label.name: editor.choose_label(name))
             group.addAction(action)
             self.addAction(action)
@@ -77,7 +78,7 @@ class SpanListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icons.get(span.label, self._unknown)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{span.start}-{span.end}, from {span.source}"
+            return literal(f"{span.start}-{span.end}, from {span.source}")
         return None
 
     def reset(self) -> None:
