@@ -23,10 +23,10 @@ def test_new_store_uses_wal_foreign_keys_and_records_its_version(db_path):
         close_database()
 
 
-def test_reopening_keeps_the_data(store, db_path):
+def test_reopening_keeps_the_data(store, db_url):
     Document.create(dataset=store.id, text="kept", content_hash="h")
     close_database()
-    open_database(db_path)
+    open_database(db_url)
     assert [d.text for d in Document.select()] == ["kept"]
 
 
