@@ -97,22 +97,20 @@ def take_next_document(dataset_id: int, annotator: str, after_id: int = 0) -> in
     locking = isinstance(database.obj, PostgresqlDatabase)
     with database.atomic():
         for later in (True, False):
+            # One row at a time: FOR UPDATE locks every row a query returns.
             query = _needing(dataset_id, annotator).where(
-                Document.id > after_id if later else Document.id <= after_id).limit(8)
-            while True:
-                if locking:
-                    query = query.for_update(of=Document, skip_locked=True)
-                candidates = list(query.tuples())
-                if not candidates:
-                    break
-                for document_id, mine in candidates:
-                    if mine is not None:  # their own pending work: nothing to take
-                        return document_id
-                    still = _needing(dataset_id, annotator).where(Document.id == document_id)
-                    if not locking or still.exists():
-                        create_annotation(AnnotationKey(document_id, annotator))
-                        return document_id
-                query = query.where(Document.id > candidates[-1][0])
+                Document.id > after_id if later else Document.id <= after_id).limit(1)
+            if locking:
+                query = query.for_update(of=Document, skip_locked=True)
+            while (found := query.tuples().first()) is not None:
+                document_id, mine = found
+                if mine is not None:  # their own pending work: nothing to take
+                    return document_id
+                recount = _needing(dataset_id, annotator).where(Document.id == document_id)
+                if not locking or recount.exists():
+                    create_annotation(AnnotationKey(document_id, annotator))
+                    return document_id
+                query = query.where(Document.id > document_id)
     return None
 
 
