@@ -27,7 +27,7 @@ from store import reviews
 from store.models import (
     Annotation, Dataset, Document, database, utc_now, Settled as SettledRow, Span as SpanRow,
 )
-from store.queries import insert_spans, spans_for, spans_of_annotations
+from store.queries import insert_spans, spans_for, spans_of_annotations, text_length
 from store.records import AnnotationKey, AnnotationRecord, check_status
 
 
@@ -98,6 +98,7 @@ def open_annotation(key: AnnotationKey) -> AnnotationRecord:
     )
 
 
+@stored
 def current_revision(key: AnnotationKey) -> int:
     """The revision of the key's annotation (0 before it exists): a cheap look for changes
     made elsewhere."""
@@ -180,8 +181,8 @@ def _take(key: AnnotationKey, revision: int) -> _Writing:
              .where((Annotation.id == found.id) & (Annotation.revision == revision))
              .execute())
     if not moved:
-        raise ConflictError(key, revision, current_revision(key))
-    mode, length = (Document.select(Dataset.mode, fn.LENGTH(Document.text).coerce(False)).join(Dataset)
+        raise ConflictError(key, revision, _find(key).revision)
+    mode, length = (Document.select(Dataset.mode, text_length()).join(Dataset)
                     .where(Document.id == key.document_id).tuples().get())
     if key.kind == ADJUDICATED:
         Annotation.update(basis=adjudication_basis(key.document_id)).where(

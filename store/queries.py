@@ -220,11 +220,16 @@ def save_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
         _replace_predictions(results)
 
 
+def text_length():
+    """The text's length in characters, counted by the database (not coerced to text)."""
+    return fn.LENGTH(Document.text).coerce(False)
+
+
 def _check_stored_spans(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
     lengths: dict[int, tuple[int, str]] = {}
     for chunk in chunked([doc_id for doc_id, _ in results], PAGE):
         lengths.update((doc_id, (length, mode)) for doc_id, length, mode in
-                       Document.select(Document.id, fn.LENGTH(Document.text).coerce(False), Dataset.mode)
+                       Document.select(Document.id, text_length(), Dataset.mode)
                        .join(Dataset).where(Document.id.in_(chunk)).tuples())
     for doc_id, spans in results:
         length, mode = lengths[doc_id]

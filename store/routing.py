@@ -10,6 +10,8 @@ from store.editing import create_annotation, stored
 from store.models import Annotation, Dataset, Document, Span as SpanRow, database
 from store.records import AnnotationKey, DocumentRow
 
+ROUTING_LOCK = 0x6753  # PostgreSQL advisory lock class for taking documents ("gS")
+
 SORT_KEYS = ("id", "status", "title", "spans")
 
 
@@ -90,28 +92,23 @@ def next_document(dataset_id: int, annotator: str, after_id: int = 0) -> int | N
 @stored
 def take_next_document(dataset_id: int, annotator: str, after_id: int = 0) -> int | None:
     """Like `next_document`, but takes the document: the annotator's annotation of it is
-    created in the same transaction. On SQLite the transaction holds the write lock from
-    its start; on PostgreSQL candidates are locked with FOR UPDATE SKIP LOCKED (a document
-    another person is taking right now is passed over) and counted again once locked, in a
-    statement that sees every claim committed before."""
-    locking = isinstance(database.obj, PostgresqlDatabase)
+    created in the same transaction, and people taking documents of one dataset take turns.
+    SQLite's transactions hold the write lock from their start; on PostgreSQL a transaction
+    lock on the dataset does the same. (FOR UPDATE SKIP LOCKED would pass over the last
+    document still needing people while someone else takes it, and answer "none left".)"""
     with database.atomic():
-        for later in (True, False):
-            # One row at a time: FOR UPDATE locks every row a query returns.
-            query = _needing(dataset_id, annotator).where(
-                Document.id > after_id if later else Document.id <= after_id).limit(1)
-            if locking:
-                query = query.for_update(of=Document, skip_locked=True)
-            while (found := query.tuples().first()) is not None:
-                document_id, mine = found
-                if mine is not None:  # their own pending work: nothing to take
-                    return document_id
-                recount = _needing(dataset_id, annotator).where(Document.id == document_id)
-                if not locking or recount.exists():
-                    create_annotation(AnnotationKey(document_id, annotator))
-                    return document_id
-                query = query.where(Document.id > document_id)
-    return None
+        if isinstance(database.obj, PostgresqlDatabase):
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)",
+                                 (ROUTING_LOCK, dataset_id))
+        query = _needing(dataset_id, annotator).limit(1)
+        found = (query.where(Document.id > after_id).tuples().first()
+                 or query.where(Document.id <= after_id).tuples().first())
+        if found is None:
+            return None
+        document_id, mine = found
+        if mine is None:  # not their own pending work: take it
+            create_annotation(AnnotationKey(document_id, annotator))
+        return document_id
 
 
 def annotator_progress(dataset_id: int, annotator: str) -> tuple[int, int]:

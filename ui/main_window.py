@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
@@ -26,6 +26,9 @@ from ui.panels import LabelBar, SpanPanel, label_keys
 from ui.plain import literal
 from ui.qa_docks import QaDocks
 from ui.session import AnnotationSession
+
+
+CHECK_FOR_CHANGES_MS = 3000  # one indexed query: cheap enough to ask every few seconds
 
 
 class MainWindow(QMainWindow):
@@ -53,10 +56,13 @@ class MainWindow(QMainWindow):
         self.article.offset_clicked.connect(self.editor.click)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.session.problem.connect(self._problem)
+        self.session.unreadable.connect(self._unreadable)
         self.editor.status_set.connect(self._status_set)
         self.session.changed.connect(self._session_changed)
         self.documents.set_filter(None, None)
         self._restore_geometry()
+        self.watch = QTimer(self, interval=CHECK_FOR_CHANGES_MS, timeout=self.check_for_changes)
+        self.watch.start()
         self.article.setFocus()  # keys go to annotating, not to the filter box
 
     # Layout
@@ -139,7 +145,30 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("This document is still being pre-annotated; "
                                          "it opens once its spans are ready.", 6000)
             return
-        self.session.open(document_id)
+        if not self.session.open(document_id):
+            self._show_open_row()  # the list names the document the article shows
+
+    def _show_open_row(self) -> None:
+        row = self.documents.row_of(self.session.document_id) if self.session.document_id else None
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        if row is None:
+            self.table.clearSelection()
+        else:
+            self.table.selectRow(row)
+        selection.blockSignals(False)
+
+    def check_for_changes(self) -> None:
+        """Another window or process may have changed the annotation on screen: a cheap look
+        at its revision, a reload in place if it moved, and a word on what changed."""
+        try:
+            changes = self.session.changed_elsewhere()
+        except EditError as error:
+            self.statusBar().showMessage(f"Cannot look for changes made elsewhere: {error}",
+                                         8000)
+            return
+        if changes:
+            self.statusBar().showMessage(f"Changed elsewhere, reloaded: {changes}", 10000)
 
     def open_document(self, document_id: int) -> None:
         row = self.documents.row_of(document_id)
@@ -323,6 +352,10 @@ class MainWindow(QMainWindow):
         """An edit was not saved: said plainly, and kept on screen until the next message."""
         self.statusBar().showMessage(text)
         QMessageBox.warning(self, "Not saved", literal(text))
+
+    def _unreadable(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+        QMessageBox.warning(self, "Cannot read the store", literal(text))
 
     def _show_progress(self) -> None:
         done, total = annotator_progress(self.session.dataset.id, self.session.annotator)

@@ -41,6 +41,7 @@ def describe_changes(text: str, before: list[Span], after: list[Span]) -> str:
 class AnnotationSession(QObject):
     changed = Signal()  # spans, selection, status or document: views redraw from this alone
     problem = Signal(str)  # an edit the store refused, in words for the annotator
+    unreadable = Signal(str)  # a document the store could not give (locked, disconnected)
     # With `changed`, the character ranges whose spans or selection the change touched, so
     # that a view of a long article redraws those alone; None: anything may have changed.
     touched: list[tuple[int, int]] | None = None
@@ -74,11 +75,17 @@ class AnnotationSession(QObject):
 
     # Reading
 
-    def open(self, document_id: int, annotator: str | None = None, kind: str = OWN) -> None:
+    def open(self, document_id: int, annotator: str | None = None, kind: str = OWN) -> bool:
         """Opens the annotator's own work on the document, or another annotation: a
-        reviewed version of someone's work (annotator: theirs), the adjudicated version."""
+        reviewed version of someone's work (annotator: theirs), the adjudicated version.
+        If the store cannot be read (locked, connection lost), says why and stays on the
+        document that was open; False then."""
         key = AnnotationKey(document_id, annotator or self.annotator, kind)
-        record = editing.open_annotation(key)
+        try:
+            record = editing.open_annotation(key)
+        except EditError as error:
+            self.unreadable.emit(f"Document {document_id} could not be opened: {error}")
+            return False
         self.revisions[key] = record.revision
         self.key, self.document_id = key, document_id
         self.text, self.status = record.text, record.status
@@ -92,6 +99,7 @@ class AnnotationSession(QObject):
         self.selected = None
         self.stored_document = None
         self._emit(None)
+        return True
 
     def span_at(self, offset: int) -> Span | None:
         """The innermost span covering the character at offset."""
@@ -188,7 +196,8 @@ class AnnotationSession(QObject):
         selection where the span is still there; says what changed."""
         key, before, selected = self.key, list(self.spans), self.selected
         self.reloads[key] = self.reloads.get(key, 0) + 1
-        self.open(key.document_id, key.annotator, key.kind)
+        if not self.open(key.document_id, key.annotator, key.kind):
+            return "it could not be read again (see the message before)"
         if selected in self.spans:
             self.select(selected)
         return describe_changes(self.text, before, self.spans)

@@ -185,6 +185,16 @@ def test_taking_documents_at_once_never_exceeds_the_quota(store):
     assert len(set(again)) == 4
 
 
+def test_the_last_document_needing_people_goes_to_each_of_them_at_once(store):
+    """No one is told "nothing left" while a document still needs them."""
+    add_documents(store.id, [TextDocument("A single report from Homs.")])
+    set_annotators_per_document(store.id, 3)
+    [only] = [d.id for d in Document.select()]
+    assert in_threads(*[lambda name=name: take_next_document(store.id, name)
+                        for name in ("ana", "ben", "cy")]) == [only] * 3
+    assert take_next_document(store.id, "di") is None
+
+
 def test_a_document_below_its_quota_is_held_back(doc_id, store):
     set_annotators_per_document(store.id, 2)
     save_annotation(doc_id, "ana", [HOMS], "accepted")
