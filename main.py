@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
+from peewee import PeeweeException
 from tqdm import tqdm
 
 from annotate import qa_output
@@ -23,6 +24,7 @@ from annotate.sampling import stratified_sample
 from annotate.spans import Mode
 from store import jobs, qa_figures, queries, reviews
 from store.db import StoreError, open_database
+from store.editing import EditError, database_fault
 from store.records import DatasetRecord
 
 app = typer.Typer(add_completion=False, help=__doc__, rich_markup_mode=None)
@@ -76,6 +78,12 @@ def reported_errors() -> Iterator[None]:
         yield
     except (InputError, StoreError, PipelineError, LabelSetError, jobs.JobError) as error:
         typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except (PeeweeException, EditError) as error:  # locked past the busy timeout, disk full
+        cause = error if isinstance(error, EditError) else (
+            f"the database refused it ({database_fault(error)})")
+        typer.secho(f"error: {cause}; what was stored before stays as it was", err=True,
+                    fg=typer.colors.RED)
         raise typer.Exit(1) from None
     except OSError as error:  # unreadable input, a full disk, a folder where a file goes
         name = f"{error.filename}: " if error.filename else ""

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import platformdirs
 from peewee import Database, DatabaseError, ImproperlyConfigured, SqliteDatabase
-from playhouse.db_url import connect
 
 from playhouse.migrate import SchemaMigrator, migrate
 
+from store.backends import connect_url
 from store.models import MODELS, Annotation, Dataset, Review, Settled, database
 
 SCHEMA_VERSION = 4
@@ -116,7 +116,7 @@ def _inspect_file(path: Path, name: str) -> None:
 def _connect(name: str) -> Database:
     if "://" in name:
         try:
-            return connect(name)
+            return connect_url(name)
         except RuntimeError as error:  # a scheme playhouse.db_url does not know
             raise StoreError(f"{name}: cannot open this database ({error})") from error
     path = Path(name).expanduser()
