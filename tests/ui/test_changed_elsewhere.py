@@ -97,3 +97,26 @@ def test_a_document_the_store_cannot_give_is_reported_and_the_list_stays_true(
     assert window.table.currentIndex().row() == 0  # the list names what the article shows
     window.table.selectRow(1)
     assert window.session.document_id == Document.select().order_by(Document.id)[1].id
+
+
+def test_after_a_refused_undo_the_edit_before_it_can_still_be_undone(
+        qtbot, open_window, article, db_path, shown):
+    window = open_window()
+    window.editor.active_label = "EVENT"
+    drag(qtbot, window.article, MARCHED.start, MARCHED.end)
+    qtbot.keyClick(window.article, Qt.Key.Key_Tab)  # from the new span to Lyon
+    qtbot.keyClick(window.article, Qt.Key.Key_Delete)
+    database.obj.pragma("busy_timeout", 100)
+    other_program = sqlite3.connect(db_path, timeout=0)
+    other_program.execute("BEGIN IMMEDIATE")
+    try:
+        qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    finally:
+        other_program.rollback()
+        other_program.close()
+    assert len(shown) == 1 and "Undo of 'Remove PERSON' was not saved" in shown[0]
+    assert "locked" in shown[0]
+    assert window.editor.undo_stack.count() == 1  # the refused undo is dropped, said so
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert MARCHED not in spans_for(article, "ana")  # the edit before it is undone
+    assert MARCHED not in window.session.spans and len(shown) == 1
