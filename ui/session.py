@@ -200,6 +200,8 @@ class AnnotationSession(QObject):
             return "it could not be read again (see the message before)"
         if selected in self.spans:
             self.select(selected)
+        self.stored_document = key.document_id  # its row in the list changed too
+        self._emit([])
         return describe_changes(self.text, before, self.spans)
 
     def changed_elsewhere(self) -> str | None:

@@ -78,6 +78,7 @@ def test_a_change_made_elsewhere_shows_without_an_edit(qtbot, open_window, artic
     message = window.statusBar().currentMessage()
     assert "Changed elsewhere, reloaded: added EVENT 'marched'" in message
     assert window.spans.count() == 4
+    assert window.documents.data(window.documents.index(0, 2)) == 4  # the list's count too
 
 
 def test_a_document_the_store_cannot_give_is_reported_and_the_list_stays_true(
