@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 import spacy
@@ -6,9 +7,13 @@ from spacy.tokens import DocBin
 
 from annotate.document import TextDocument
 from annotate.formats import InputError, input_files, read_file
+from annotate.formats.checks import MAX_TEXT_LENGTH
 from annotate.formats.docbin import read_docbin, write_docbin
+from annotate.formats.jsonl import json_array_items
 from annotate.formats.prodigy import read_jsonl, write_jsonl
 from annotate.formats.text import read_text_file
+from annotate.label_map import parse_label_map
+from annotate.labels import LabelSetError, label_fault, load_label_set
 from annotate.spans import Span
 
 TEXT = "Well over 7,500 people marched in Lyon on Tuesday."
@@ -158,3 +163,92 @@ def test_docbin_round_trip_and_garbage(tmp_path):
     garbage.write_bytes(b"this is no docbin")
     with pytest.raises(InputError, match="garbage.spacy: not a spaCy DocBin file"):
         read_file(garbage, "spacy")
+
+
+def test_the_text_limit_is_spacys_default_max_length():
+    assert MAX_TEXT_LENGTH == spacy.blank("en").max_length
+
+
+def test_a_text_over_spacys_limit_is_refused_with_the_limit_named(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text("word " * (MAX_TEXT_LENGTH // 5) + "more")
+    with pytest.raises(InputError, match=r"long.txt: the text has 1,000,004 characters, over "
+                                         r"spaCy's limit of 1,000,000"):
+        read_text_file(path)
+
+
+@pytest.mark.parametrize("label", ["PERSON", "WORK_OF_ART", "Événement", "B-2", "🎉"])
+def test_ordinary_labels_are_fine(label):
+    assert label_fault(label) is None
+
+
+@pytest.mark.parametrize("label, fault", [
+    ("NEW LABEL", "holds a space"), ("A\tB", "holds a tab"), ("A\n", "holds a newline"),
+    ("A\rB", "holds a carriage return"), ("A\x00", "holds the character U+0000"),
+    ("A\u2028B", "holds the character U+2028"), ("\u200bA", "holds the character U+200B"),
+    ("", "cannot be empty"), (5, "must be a string, not 5"),
+])
+def test_labels_with_white_space_or_control_characters_are_refused(tmp_path, label, fault):
+    assert fault in label_fault(label)
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps({"labels": [{"name": "GPE", "colour": "#b2df8a"},
+                                           {"name": label, "colour": "#ffffff"}]}))
+    with pytest.raises(LabelSetError, match=f"labels.json: label 2: .*{re.escape(fault)}"):
+        load_label_set(path)
+
+
+@pytest.mark.parametrize("entry", [{"name": "GPE", "colour": 5}, {"name": "GPE", "colour": "#fff",
+                                                                  "key": ["1"]}, "GPE"])
+def test_label_set_entries_of_the_wrong_type_are_refused(tmp_path, entry):
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps({"labels": [entry]}))
+    with pytest.raises(LabelSetError, match="labels.json: "):
+        load_label_set(path)
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"PER": "A PERSON"}', "map.txt: label 'A PERSON' holds a space"),
+    ("PER\tA\u00a0PERSON\n", "map.txt:1: label 'A\\xa0PERSON' holds the character U+00A0"),
+])
+def test_a_label_map_cannot_rename_to_a_broken_label(tmp_path, content, message):
+    path = tmp_path / "map.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        parse_label_map(str(path))
+
+
+def test_a_fault_is_reported_on_one_line_whatever_the_input_holds():
+    error = InputError("a.ann", "T\r1 is a discontinuous span", 3)
+    assert str(error) == "a.ann:3: T\\r1 is a discontinuous span"
+
+
+def test_label_studio_results_that_are_no_spans_are_passed_over(tmp_path):
+    path = tmp_path / "tasks.json"
+    results = [{"type": "relation", "from_id": "a", "to_id": "b"},
+               {"type": "choices", "value": {"choices": ["news"]}},
+               {"value": {"start": 34, "end": 38, "text": "Lyon", "labels": ["GPE"]}}]
+    path.write_text(json.dumps([{"data": {"text": TEXT}, "annotations": [
+        {"completed_by": {"id": 7}, "result": results}]}]))
+    [document] = read_file(path, "labelstudio")
+    assert document.annotations == {"labelstudio-user-7": ((Span(34, 38, "GPE"),), "accepted")}
+
+
+@pytest.mark.parametrize("offsets", ["0 ٣", "0 +4", "0 4 4", "0  4"])
+def test_brat_offsets_are_plain_digits(tmp_path, offsets):
+    (tmp_path / "a.txt").write_text("Lyon is big")
+    (tmp_path / "a.ann").write_text(f"T1\tGPE {offsets}\tLyon\n")
+    with pytest.raises(InputError, match="a.ann:1: "):
+        list(read_file(tmp_path, "brat"))
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[{"a": 1},]', "items.json:1: not valid JSON: a ',' before the closing ']'"),
+    ('[{"a": 1}]\n\n]', "items.json:3: data after the end of the JSON value: ']'"),
+    ('{"a": 1} {"b": 2}', "items.json:1: data after the end of the JSON value: '{\"b\": 2}'"),
+    ('[{"a": "\\udc00"}]', "items.json:1: a string holds '\\udc00', half of a UTF-16"),
+])
+def test_a_json_list_is_read_whole_or_refused(tmp_path, content, message):
+    path = tmp_path / "items.json"
+    path.write_text(content)
+    with pytest.raises(InputError, match=re.escape(message)):
+        list(json_array_items(path, chunk_size=3))
