@@ -37,10 +37,12 @@ def read_brat(path: Path) -> Iterator[TextDocument]:
 def _document(text_path: Path, ann_path: Path) -> TextDocument:
     if not text_path.is_file():
         raise InputError(text_path, "no such file: brat needs the text beside its .ann")
+    data = text_path.read_bytes()
     try:
-        text = text_path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(text_path, "not UTF-8 text") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(text_path, f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                         data.count(b"\n", 0, error.start) + 1) from None
     checked_text(text_path, None, text, "the file is empty")
     spans = []
     if ann_path.is_file():

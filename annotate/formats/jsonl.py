@@ -154,6 +154,7 @@ class _Utf8Chunks:
         self.finished = False
         self._pending = b""
         self._first = True
+        self._lines_read = 0  # newlines in the bytes decoded so far, to place a bad byte
 
     def more(self, buffer: str) -> str:
         data = self.raw.read(self.size)
@@ -164,9 +165,12 @@ class _Utf8Chunks:
         self._pending = data[cut:]
         try:
             text = data[:cut].decode("utf-8-sig" if self._first else "utf-8")
-        except UnicodeDecodeError:
-            raise InputError(self.path, "not UTF-8 text") from None
+        except UnicodeDecodeError as error:
+            line = self._lines_read + data.count(b"\n", 0, error.start) + 1
+            raise InputError(self.path, f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                             line) from None
         self._first = False
+        self._lines_read += data.count(b"\n", 0, cut)
         return buffer + text
 
     def rest(self) -> str:

@@ -252,3 +252,10 @@ def test_a_json_list_is_read_whole_or_refused(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(InputError, match=re.escape(message)):
         list(json_array_items(path, chunk_size=3))
+
+
+def test_a_bad_byte_in_a_json_list_names_its_line(tmp_path):
+    path = tmp_path / "tasks.json"
+    path.write_bytes(b'[\n{"data": {"text": "Lyon"}},\n{"data": {"text": "Caf\xe9"}}\n]')
+    with pytest.raises(InputError, match=r"tasks.json:3: not UTF-8 text \(byte 0xe9\)"):
+        list(json_array_items(path, chunk_size=4))
