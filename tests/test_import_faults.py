@@ -27,7 +27,8 @@ CASES = {
                   "deep.jsonl:1: nested more than 100 levels deep"),
     "deep JSON list": ("deep.json", "[" * 1000 + "]" * 1000, "deep.json:1: nested more than"),
     "answer a list": ("answer.jsonl", json.dumps({"text": TEXT, "answer": ["accept"]}),
-                      "answer.jsonl:1: \"answer\" must be accept, reject or ignore, not ['accept']"),
+                      "answer.jsonl:1: \"answer\" must be accept, reject or ignore, not "
+                      "['accept']"),
     "token offsets as strings": (
         "tokens.jsonl", json.dumps({"text": TEXT, "spans": [GOOD_SPAN],
                                     "tokens": [{"start": "0", "end": "3"}]}),
@@ -47,8 +48,9 @@ CASES = {
     "label with a space": (
         "space.jsonl", json.dumps({"text": TEXT, "label": [[0, 12, "PER SON"]]}),
         "space.jsonl:1: label 'PER SON' holds a space"),
-    "label with a zero-width space": ("zero.conll", "Ada B-PER\u200b\nLovelace I-PER\u200b\n",
-                                      "zero.conll:1: label 'PER\\u200b' holds the character U+200B"),
+    "label with a zero-width space": (
+        "zero.conll", "Ada B-PER\u200b\nLovelace I-PER\u200b\n",
+        "zero.conll:1: label 'PER\\u200b' holds the character U+200B"),
     "label with a control character": (
         "control.json", json.dumps([task([annotation(1, {**LS_SPAN, "labels": ["PER\x00"]})])]),
         "control.json:1 (task 1): label 'PER\\x00' holds the character U+0000"),
