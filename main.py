@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -94,6 +95,22 @@ def reported_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def stop_cleanly_on_signals(ctx: typer.Context) -> None:
+    """While a command runs, SIGTERM and SIGHUP stop it as Ctrl+C does, so that what it
+    cleans up on the way out (an import's spool and staging dataset, an export's temporary
+    file) is cleaned up."""
+    def stop(_signal, _frame):
+        raise KeyboardInterrupt
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {number: signal.signal(number, stop) for number in wanted}
+    ctx.call_on_close(restore)
+
+
 def existing_dataset(name: str) -> DatasetRecord:
     dataset = queries.find_dataset(name)
     if dataset is None:
@@ -117,6 +134,7 @@ def window(ctx: typer.Context, db: DbOption = None, dataset: DatasetOption = "de
             os.environ["GOLDSPAN_DB"] = db
         if ctx.get_parameter_source("dataset").name != "DEFAULT":
             os.environ["GOLDSPAN_DATASET"] = dataset
+        stop_cleanly_on_signals(ctx)
         return
     from ui.app import run  # Qt loads only for the window, not for batch commands
     raise typer.Exit(run(db, dataset))

@@ -3,9 +3,13 @@
 An import reads every file before it opens the store (bad input must leave no trace there);
 spooling what it read keeps memory flat however large the input, and storing from the spool
 takes no more parsing or tokenising while the database is locked.
+
+A spool is named `goldspan-<pid>-import-...`: one left by a killed import (its pid no longer
+running) is removed when the next import starts.
 """
 from __future__ import annotations
 
+import glob
 import os
 import pickle
 import tempfile
@@ -14,9 +18,45 @@ from typing import Iterable, Iterator
 from annotate.document import TextDocument
 
 
+SUFFIX = ".pickle"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine. Where that cannot be asked
+    without harm (Windows: os.kill would end it), it is taken to be running."""
+    if os.name == "nt":
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_spools(folder: str | None = None) -> int:
+    """Deletes spools whose import process is gone; returns how many."""
+    removed = 0
+    pattern = os.path.join(glob.escape(folder or tempfile.gettempdir()),
+                           f"goldspan-*-import-*{SUFFIX}")
+    for path in glob.glob(pattern):
+        pid = os.path.basename(path).split("-")[1]
+        if pid.isdigit() and not process_alive(int(pid)):
+            try:
+                os.remove(path)
+                removed += 1
+            except OSError:  # removed by another import meanwhile, or not ours to remove
+                pass
+    return removed
+
+
 class DocumentSpool:
     def __init__(self, documents: Iterable[TextDocument] = ()):
-        handle, self.path = tempfile.mkstemp(prefix="goldspan-import-", suffix=".pickle")
+        handle, self.path = tempfile.mkstemp(prefix=f"goldspan-{os.getpid()}-import-",
+                                             suffix=SUFFIX)
         self._out = os.fdopen(handle, "wb")
         self.count = 0
         self.annotators: set[str] = set()  # names of people's work the documents carry

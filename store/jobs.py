@@ -2,15 +2,20 @@
 
 The command line and the window both call these. `progress(n)` is told how many items were
 just done; raising from it (a cancel) leaves the store consistent: an import reads and checks
-every file before it writes, pre-annotation commits a batch at a time.
+every file before it writes and stores nothing unless all of it is stored, pre-annotation
+commits a batch at a time.
 """
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+import socket
 import tempfile
+import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,14 +27,15 @@ from annotate.label_map import relabelled
 from annotate.labels import LabelRecord
 from annotate.preannotate import PipelineSpec, predict
 from annotate.spans import Mode
-from annotate.spool import DocumentSpool
+from annotate.spool import DocumentSpool, process_alive, remove_stale_spools
 from annotate.split import dev_set
+from store import staging
 from store.models import database
 from store.queries import (
-    add_annotations, add_documents, count_documents, current_documents, ensure_dataset,
-    held_back, save_predictions, texts_to_predict,
+    add_annotations, add_documents, content_hash, count_documents, current_documents,
+    ensure_dataset, find_dataset, held_back, save_predictions, texts_to_predict,
 )
-from store.records import DatasetRecord, ImportResult
+from store.records import DatasetRecord, ImportResult, check_status
 
 Progress = Callable[[int], None]
 
@@ -50,6 +56,7 @@ def read_inputs(
     the first fault. Call it before opening the store, so that bad input leaves no trace
     there. The documents are spooled to a temporary file: memory stays flat for any input.
     `progress` is told of each document read."""
+    remove_stale_spools()  # left by imports that were killed
     spool = DocumentSpool()
     try:
         for path, file_format in input_files(list(paths), fmt):
@@ -62,33 +69,105 @@ def read_inputs(
     return spool
 
 
+# An import commits this many documents (or characters of text) at a time: each chunk's
+# transaction stays far below the busy timeout other programs wait (see store.staging).
+CHUNK_DOCUMENTS = 1_000
+CHUNK_CHARACTERS = 2_000_000
+PAUSE = 0.1  # after each chunk, this share of its transaction's time
+
+
 def store_documents(
     dataset_name: str, labels: Sequence[LabelRecord], mode: Mode,
     documents: Iterable[TextDocument], annotator: str | None = None,
-    status: str | None = None,
+    status: str | None = None, progress: Progress = _no_progress,
 ) -> ImportResult:
-    """Adds documents to the dataset (created with these labels if new), all in one
-    transaction: their spans as predictions, or with an annotator as that person's work
-    (in `status`, else the file's own answer)."""
+    """Adds documents to the dataset (created with these labels if new): their spans as
+    predictions, or with an annotator as that person's work (in `status`, else the file's
+    own answer). `progress` is told of each chunk stored.
+
+    All or nothing, without a long lock: new documents go to a hidden staging dataset a
+    chunk at a time, then move to the dataset in one short transaction, which also adds
+    people's work to documents the dataset had already. A failure or cancel removes the
+    staging dataset; a killed import's is removed by the next import."""
     carried = (documents.annotators if isinstance(documents, DocumentSpool)
                else {name for doc in documents for name in doc.annotations})
     if annotator and carried:
         raise JobError(f"these files name their annotators ({', '.join(sorted(carried))}); "
                        "import them without --annotator")
-    with database.atomic():
-        dataset = ensure_dataset(dataset_name, labels, mode)
-        if annotator:
-            return add_annotations(dataset.id, documents, annotator, status)
-        result = add_documents(dataset.id, documents)
-        annotations = kept = 0
-        for name in sorted(carried):  # each person's work, onto the documents just stored
-            theirs = (replace(doc, spans=doc.annotations[name][0],
-                              status=doc.annotations[name][1])
-                      for doc in documents if name in doc.annotations)
-            added = add_annotations(dataset.id, theirs, name)
-            annotations += added.annotations
-            kept += added.already_annotated
-        return replace(result, annotations=annotations, already_annotated=kept)
+    if status is not None:
+        check_status(status)
+    staging.remove_stale()
+    created = find_dataset(dataset_name) is None
+    target = ensure_dataset(dataset_name, labels, mode)
+    staged = staging.create(target.id)
+    # People's work for documents the dataset has already: added in the final transaction.
+    onto_known = DocumentSpool() if annotator or carried else None
+    totals: Counter = Counter()
+    try:
+        for chunk in _chunks(documents):
+            hashed = [(content_hash(doc.text), doc) for doc in chunk]
+            began = time.perf_counter()
+            with database.atomic():
+                known = staging.known_hashes(target.id, [digest for digest, _ in hashed])
+                for digest, doc in hashed:
+                    if digest in known and onto_known is not None and (
+                            annotator or doc.annotations):
+                        onto_known.add(doc)
+                    if digest in known and not annotator:
+                        totals["duplicates"] += 1
+                _store(totals, staged, [doc for digest, doc in hashed if digest not in known],
+                       annotator, status)
+            # A writer waiting on the lock (the window saving an edit) retries every 100 ms:
+            # a pause between chunks lets it in instead of starving it until the end.
+            time.sleep(PAUSE * (time.perf_counter() - began))
+            progress(len(chunk))
+        with database.atomic():
+            if onto_known is not None:
+                _store(totals, target.id, onto_known, annotator, status, new_documents=False)
+            late = staging.publish(staged, target.id, people_work=onto_known is not None)
+    except BaseException as error:
+        with suppress(Exception):  # else the next import removes it; the cause matters more
+            staging.drop(staged)
+            if created:
+                staging.drop_if_unused(target.id)
+        if isinstance(error, staging.ImportClash):
+            raise JobError(str(error)) from None
+        raise
+    finally:
+        if onto_known is not None:
+            onto_known.close()
+    return ImportResult(totals["added"] - late, totals["duplicates"] + late,
+                        totals["annotations"], totals["already_annotated"])
+
+
+def _store(totals: Counter, dataset_id: int, documents: Iterable[TextDocument],
+           annotator: str | None, status: str | None, new_documents: bool = True) -> None:
+    """Stores documents and the work they carry (or with an annotator, that person's work,
+    the documents with it), adding to the counts."""
+    if annotator:
+        totals.update(asdict(add_annotations(dataset_id, documents, annotator, status)))
+        return
+    if new_documents:
+        totals.update(asdict(add_documents(dataset_id, documents)))
+    for name in sorted({name for doc in documents for name in doc.annotations}):
+        # each person's work, onto the documents just stored (or there already)
+        theirs = (replace(doc, spans=doc.annotations[name][0], status=doc.annotations[name][1])
+                  for doc in documents if name in doc.annotations)
+        added = add_annotations(dataset_id, theirs, name)
+        totals.update(annotations=added.annotations, already_annotated=added.already_annotated)
+
+
+def _chunks(documents: Iterable[TextDocument]) -> Iterator[list[TextDocument]]:
+    chunk: list[TextDocument] = []
+    characters = 0
+    for document in documents:
+        chunk.append(document)
+        characters += len(document.text)
+        if len(chunk) >= CHUNK_DOCUMENTS or characters >= CHUNK_CHARACTERS:
+            yield chunk
+            chunk, characters = [], 0
+    if chunk:
+        yield chunk
 
 
 @dataclass
@@ -184,12 +263,16 @@ def export_dataset(
 
 def _write_whole(writer, documents: Iterable, path: Path, folder: bool = False) -> ExportReport:
     """Writes beside the target and renames, so a failed export leaves no half file (or,
-    for a format written as a folder, no half folder)."""
+    for a format written as a folder, no half folder). The temporary name says whose it
+    is (`.<name>.goldspan-<pid>-<host>-...`): the next export to that target removes one
+    whose process is gone."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_exports(path)
+    prefix = f"{_temporary_prefix(path)}{os.getpid()}-{socket.gethostname()}-"
     if folder:
-        temporary = tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.")
+        temporary = tempfile.mkdtemp(dir=path.parent, prefix=prefix)
     else:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix)
         os.close(handle)
     try:
         report = writer(documents, Path(temporary))
@@ -202,3 +285,26 @@ def _write_whole(writer, documents: Iterable, path: Path, folder: bool = False) 
         elif os.path.exists(temporary):
             os.remove(temporary)
     return report
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}.goldspan-"
+
+
+def remove_stale_exports(path: Path) -> int:
+    """Deletes temporary files (or folders) of exports to `path` whose process, on this
+    host, is gone; returns how many."""
+    prefix, removed = _temporary_prefix(path), 0
+    for leftover in path.parent.glob(f"{glob.escape(prefix)}*"):
+        pid, _, rest = leftover.name[len(prefix):].partition("-")
+        if not (pid.isdigit() and rest.startswith(f"{socket.gethostname()}-")):
+            continue  # not ours to judge: another host's, or not named by Goldspan
+        if process_alive(int(pid)):
+            continue
+        with suppress(OSError):  # gone meanwhile
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+            removed += 1
+    return removed

@@ -31,7 +31,8 @@ def content_hash(text: str) -> str:
 
 
 def find_dataset(name: str) -> DatasetRecord | None:
-    row = Dataset.get_or_none(Dataset.name == name)
+    # A staging dataset (an import still running, see store.staging) is never found.
+    row = Dataset.get_or_none((Dataset.name == name) & Dataset.staging_of.is_null())
     return _dataset_record(row) if row else None
 
 
@@ -413,7 +414,8 @@ def dataset_stats(dataset_id: int) -> DatasetStats:
 
 
 def dataset_names() -> list[str]:
-    return [row.name for row in Dataset.select(Dataset.name).order_by(Dataset.name)]
+    return [row.name for row in Dataset.select(Dataset.name)
+            .where(Dataset.staging_of.is_null()).order_by(Dataset.name)]
 
 
 def gold_with_predictions(
