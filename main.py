@@ -24,7 +24,7 @@ from annotate.preannotate import PipelineError, PipelineSpec, default_model
 from annotate.sampling import stratified_sample
 from annotate.spans import Mode
 from store import jobs, qa_figures, queries, reviews
-from store.db import StoreError, open_database
+from store.db import StoreError, open_database as open_store, store_opened
 from store.editing import EditError, database_fault
 from store.records import DatasetRecord
 
@@ -93,6 +93,14 @@ def reported_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.secho("stopped: what was saved before stays saved", err=True)
         raise typer.Exit(130) from None
+
+
+def open_database(target: str | None) -> None:
+    """Opens the store, and says so (on stderr) when it was copied before an upgrade or is
+    read-only."""
+    open_store(target)
+    if store_opened().notice:
+        typer.secho(store_opened().notice, err=True, fg=typer.colors.YELLOW)
 
 
 def stop_cleanly_on_signals(ctx: typer.Context) -> None:

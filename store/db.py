@@ -1,12 +1,21 @@
-"""Opening the store: a SQLite file path or a database URL, with the schema checked."""
+"""Opening the store: a SQLite file path or a database URL, with the schema checked.
+
+A SQLite file that cannot be written (a read-only file or folder, read-only media) opens
+read-only for reading and export; writes then fail with ReadOnlyError. An older schema is
+upgraded, a SQLite file after a copy of it is made beside it (`<name>.bak-schema<N>`).
+`store_opened()` says what opening found, for the window and the CLI to show.
+"""
 from __future__ import annotations
 
+import os
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
-from peewee import Database, DatabaseError, ImproperlyConfigured, SqliteDatabase
+from peewee import Database, DatabaseError, ImproperlyConfigured, OperationalError, SqliteDatabase
 
 from playhouse.migrate import SchemaMigrator, migrate
 
@@ -62,8 +71,57 @@ SQLITE_PRAGMAS = {
 }
 
 
+# A read-only store: no pragma that writes, and a write refused by SQLite itself.
+READ_ONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": 5000, "query_only": 1}
+
+
 class StoreError(Exception):
     """The database cannot be used as asked; the message names it and says why."""
+
+
+class ReadOnlyError(StoreError, OperationalError):
+    """A write to a store opened read-only. An OperationalError too, so that whoever reports
+    a refused write (the window's edits) reports this one, with its reason."""
+
+
+@dataclass(frozen=True)
+class StoreOpened:
+    """What opening the store found."""
+
+    location: str
+    read_only: str | None = None  # why it cannot be written; None when it can
+    backup: Path | None = None  # the copy made before upgrading its schema
+    notice: str = ""  # one line worth showing the user ("" when all is as usual)
+
+
+_opened: StoreOpened | None = None
+
+
+def store_opened() -> StoreOpened | None:
+    """What the last open_database found (None before any)."""
+    return _opened
+
+
+def read_only() -> str | None:
+    """Why the open store cannot be written, or None when it can."""
+    return _opened.read_only if _opened else None
+
+
+class ReadOnlySqliteDatabase(SqliteDatabase):
+    """A SQLite file opened read-only (a `mode=ro` URI): writes raise ReadOnlyError."""
+
+    def __init__(self, uri: str, reason: str):
+        # DEFERRED: a transaction that only reads takes no write lock it could not have.
+        super().__init__(uri, uri=True, pragmas=READ_ONLY_PRAGMAS, lock_type="DEFERRED")
+        self.reason = reason
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except OperationalError as error:
+            if "readonly" in str(error):  # "attempt to write a readonly database"
+                raise ReadOnlyError(self.reason) from error
+            raise
 
 
 def default_location() -> Path:
@@ -75,20 +133,31 @@ def open_database(target: str | Path | None = None) -> Database:
 
     A database that is not Goldspan's, or is from a newer Goldspan, is refused unchanged.
     """
+    global _opened
+    _opened = None
     name = str(target or default_location())
+    uri = None  # the read-only URI of a SQLite file that cannot be written
     if "://" not in name:
-        _inspect_file(Path(name).expanduser(), name)  # before any pragma writes to it
-    db = _connect(name)
+        uri = _inspect_file(Path(name).expanduser(), name)  # before any pragma writes to it
+    reason = uri[1] if uri else None
+    db = _connect(name) if uri is None else ReadOnlySqliteDatabase(
+        uri[0], f"{name} is read-only: {reason}")
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-        _ensure_schema(db, name, _read_version(db), set(db.get_tables()))
+        version = _read_version(db)
+        backup = _ensure_schema(db, name, version, set(db.get_tables()))
+    except ReadOnlyError as error:
+        db.close()
+        raise StoreError(f"{error}; it must be written to open, being empty or from an "
+                         "older Goldspan. Nothing was changed.") from error
     except (DatabaseError, ImproperlyConfigured) as error:  # unreachable server, no driver
         db.close()
         raise StoreError(f"{name}: cannot open this database ({error})") from error
     except StoreError:
         db.close()
         raise
+    _opened = _describe(name, version, reason, backup)
     return db
 
 
@@ -97,20 +166,66 @@ def close_database() -> None:
         database.close()
 
 
-def _inspect_file(path: Path, name: str) -> None:
-    """Checks an existing SQLite file read-only, so a refused file stays byte for byte."""
+def _inspect_file(path: Path, name: str) -> tuple[str, str] | None:
+    """Checks an existing SQLite file read-only, so a refused file stays byte for byte.
+    Returns (URI, reason) when the file cannot be written: it opens read-only."""
     if path.is_dir():
         raise StoreError(f"{name}: is a folder; give a database file")
-    if not path.exists() or path.stat().st_size == 0:
-        return
+    if not path.exists():
+        if not os.access(_existing_parent(path), os.W_OK):
+            raise StoreError(f"{name}: cannot create a database there: its folder cannot be "
+                             "written to")
+        return None
+    reason = _why_read_only(path)
+    uri = _read_only_uri(path, name) if reason else f"{path.resolve().as_uri()}?mode=ro"
+    if path.stat().st_size == 0:
+        return (uri, reason) if reason else None  # a new store, if it can be written
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as con:
+        with closing(sqlite3.connect(uri, uri=True)) as con:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{name}: not a database Goldspan can open ({error})") from error
     _refuse_foreign(name, version, tables)
+    return (uri, reason) if reason else None
+
+
+def _existing_parent(path: Path) -> Path:
+    path = path.absolute()
+    while not path.parent.exists() and path.parent != path:
+        path = path.parent
+    return path.parent
+
+
+def _why_read_only(path: Path) -> str | None:
+    """Why SQLite could not write the file (it also creates `-wal` and `-shm` files beside
+    it), or None. Asks the system, so root, who may write anything else, gets the same
+    answer as SQLite on read-only media or an immutable file."""
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except OSError as error:  # EACCES, EPERM (immutable), EROFS
+        return f"the file cannot be written: {error.strerror}"
+    if not os.access(path.parent, os.W_OK):
+        return "its folder cannot be written to"
+    return None
+
+
+def _read_only_uri(path: Path, name: str) -> str:
+    """How SQLite can read a WAL database it cannot write. With `mode=ro` it still needs
+    the `-shm` index of the `-wal` file: one that exists, or one it can create in the
+    folder. Else `immutable=1`, which reads the file alone, taking no locks and ignoring
+    any `-wal`: right here, since nothing can write in that folder meanwhile, but not when
+    a `-wal` holds changes not yet in the file, which only a writer can merge."""
+    base = path.resolve().as_uri()
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if os.access(path.parent, os.W_OK) or (wal.exists() and shm.exists()):
+        return f"{base}?mode=ro"
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StoreError(f"{name}: cannot be read in a read-only folder: recent changes are "
+                         f"in {wal.name}, which SQLite merges only with write access. Copy "
+                         "both files to a folder you can write to.")
+    return f"{base}?mode=ro&immutable=1"
 
 
 def _connect(name: str) -> Database:
@@ -141,17 +256,76 @@ def _refuse_foreign(name: str, version: int, tables: set[str]) -> None:
         )
 
 
-def _ensure_schema(db: Database, name: str, version: int, tables: set[str]) -> None:
+def _ensure_schema(db: Database, name: str, version: int, tables: set[str]) -> Path | None:
+    """Creates or upgrades the tables; returns the copy made before an upgrade, if any."""
     _refuse_foreign(name, version, tables)
+    if isinstance(db, ReadOnlySqliteDatabase) and version < SCHEMA_VERSION:
+        raise ReadOnlyError(db.reason)
     if version == 0:
         with db.atomic():
             db.create_tables(MODELS)
             _write_version(db, SCHEMA_VERSION)
-        return
+        return None
+    if version == SCHEMA_VERSION:
+        return None
+    backup = _back_up(db, name, version) if isinstance(db, SqliteDatabase) else None
     for step in range(version, SCHEMA_VERSION):
         with db.atomic():
             MIGRATIONS[step](db)
             _write_version(db, step + 1)
+    return backup
+
+
+def _back_up(db: SqliteDatabase, name: str, version: int) -> Path | None:
+    """Copies the whole file with SQLite's backup API (consistent even while another
+    program writes) to `<name>.bak-schema<version>` beside it, never over an older copy.
+    If the copy fails, nothing is upgraded."""
+    path = Path(db.database)
+    if str(path) == ":memory:":
+        return None
+    copy = path.with_name(f"{path.name}.bak-schema{version}")
+    number = 1
+    while copy.exists():
+        number += 1
+        copy = path.with_name(f"{path.name}.bak-schema{version}.{number}")
+    try:
+        with closing(sqlite3.connect(copy)) as target:
+            db.connection().backup(target)
+    except (sqlite3.Error, OSError) as error:
+        for leftover in (copy, Path(f"{copy}-journal")):
+            with suppress(OSError):
+                leftover.unlink()
+        raise StoreError(f"{name}: not upgraded from schema {version} to {SCHEMA_VERSION}: "
+                         f"the copy made first, {copy}, failed ({error}). Nothing was "
+                         "changed; free some space or make the folder writable.") from error
+    return copy
+
+
+def _describe(name: str, old_version: int, reason: str | None,
+              backup: Path | None) -> StoreOpened:
+    notice = ""
+    if reason:
+        notice = (f"{name} is read-only ({reason}): you can look and export; changes are "
+                  "refused.")
+    elif 0 < old_version < SCHEMA_VERSION:
+        notice = f"Upgraded {_shown(name)} from schema {old_version} to {SCHEMA_VERSION}; "
+        notice += (f"the copy made first is {backup}." if backup else
+                   "no copy was made first (a database server): back it up with its own "
+                   "tools before the next upgrade, e.g. pg_dump -Fc.")
+    return StoreOpened(name, reason, backup, notice)
+
+
+def _shown(name: str) -> str:
+    """The database's name without a password a URL may hold."""
+    if "://" not in name:
+        return name
+    parts = urlsplit(name)
+    if parts.password is None:
+        return name
+    host = parts.hostname or ""
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return parts._replace(netloc=f"{user}{host}{port}").geturl()
 
 
 def _read_version(db: Database) -> int:

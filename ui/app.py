@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QProgress
 from annotate.labels import load_label_set
 from annotate.spans import Mode
 from store import jobs
-from store.db import StoreError, open_database
-from store.queries import count_documents, ensure_dataset
+from store.db import StoreError, open_database, store_opened
+from store.queries import count_documents, dataset_names, ensure_dataset, find_dataset
 from store.records import DatasetRecord
 from ui.background import Job
 from ui.long_work import preannotate_job
@@ -79,19 +79,40 @@ def run(db: str | None, dataset_name: str) -> int:
     app.setOrganizationName("Goldspan")
     try:
         open_database(db)
+        dataset = dataset_to_show(dataset_name)
     except StoreError as error:
         QMessageBox.critical(None, "Goldspan", literal(str(error)))
         return 1
-    dataset = ensure_dataset(dataset_name, load_label_set(), Mode.ENTITIES)
     settings = QSettings()
     window = MainWindow(dataset, annotator_name(settings), settings)
     window.show()
+    opened = store_opened()
+    if opened.read_only:  # the window shows a banner; nothing to fill or pre-annotate
+        return _run_loop(app)
+    if opened.notice:  # the copy made before a schema upgrade
+        window.statusBar().showMessage(opened.notice, 30_000)
     unpredicted = jobs.count_to_preannotate(dataset)
     if count_documents(dataset.id) == 0 or unpredicted:
         start_background_work(window, first_run_job(dataset),
                               unpredicted or len(list(SAMPLES.glob("*.txt"))))
     else:
         window.table.selectRow(0)
+    return _run_loop(app)
+
+
+def _run_loop(app: QApplication) -> int:
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(10_000)  # let a running batch commit
     return code
+
+
+def dataset_to_show(name: str) -> DatasetRecord:
+    """The dataset of that name, made if new; in a read-only store, which cannot make
+    one, the first there is when the name is unknown."""
+    if not store_opened().read_only:
+        return ensure_dataset(name, load_label_set(), Mode.ENTITIES)
+    names = dataset_names()
+    found = find_dataset(name if name in names or not names else names[0])
+    if found is None:
+        raise StoreError(f"{store_opened().notice} It holds no dataset to show.")
+    return found

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import jobs
+from store.db import read_only
 from store.editing import EditError, has_predictions
 from store.routing import annotator_progress, take_next_document
 from store.queries import held_back
@@ -98,6 +99,16 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.setCentralWidget(self.splitter)
+        if read_only():  # a banner above everything: the store cannot be written
+            self.read_only_banner = QLabel(
+                f"Read-only: {read_only()}. You can look and export; edits are not possible.",
+                textFormat=Qt.TextFormat.PlainText, wordWrap=True,
+                styleSheet="background: #fff3cd; color: #5c4400; padding: 6px")
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            layout.addWidget(self.read_only_banner)
+            layout.addWidget(self.splitter)
+            self.setCentralWidget(page)
 
     def _build_actions(self) -> None:
         menus = {}
