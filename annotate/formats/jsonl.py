@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, Iterator
@@ -10,6 +11,7 @@ from annotate.formats.checks import checked_text
 from annotate.formats.errors import InputError
 
 MAX_JSON_DEPTH = 100  # far beyond any format's own nesting; json.dumps recurses on store
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # raw surrogates fail UTF-8 decoding
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
@@ -29,36 +31,50 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                                  number) from None
             except (RecursionError, ValueError) as error:
                 raise InputError(path, _decoder_refusal(error), number) from None
-            yield number, checked_json(path, number, value)
+            yield number, checked_json(path, number, value, line)
 
 
-def checked_json(path: Path, line: int | str, value: Any) -> Any:
-    """The value, unless it is nested too deep for the steps after reading (storing meta
-    as JSON) or a string in it holds a lone surrogate (a "\\ud800" escape without its
-    pair), which is not text and which no database stores."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, str):
-            if not item.isascii():
-                _refuse_surrogates(path, line, item)
-        elif isinstance(item, (dict, list)):
-            if depth == MAX_JSON_DEPTH:
-                raise InputError(path, f"nested more than {MAX_JSON_DEPTH} levels deep", line)
-            if isinstance(item, dict):
-                stack += [(key, depth) for key in item]
-            stack += [(child, depth + 1) for child in
-                      (item.values() if isinstance(item, dict) else item)]
+def checked_json(path: Path, line: int | str, value: Any, source: str, start: int = 0,
+                 end: int | None = None) -> Any:
+    """The value decoded from source[start:end], unless it is nested too deep for the steps
+    after reading (storing meta as JSON) or a string in it holds a lone surrogate (a
+    "\\ud800" escape without its pair), which is not text and which no database stores.
+    The source is searched first, so that ordinary records are not walked."""
+    end = len(source) if end is None else end
+    brackets = source.count("[", start, end) + source.count("{", start, end)
+    if brackets > MAX_JSON_DEPTH and _too_deep(value):
+        raise InputError(path, f"nested more than {MAX_JSON_DEPTH} levels deep", line)
+    if _SURROGATE_ESCAPE.search(source, start, end):
+        _refuse_surrogates(path, line, value)
     return value
 
 
-def _refuse_surrogates(path: Path, line: int | str, text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise InputError(path, f"a string holds {text[error.start]!r}, half of a UTF-16 "
-                               "surrogate pair without its other half: not a character",
-                         line) from None
+def _too_deep(value: Any) -> bool:
+    level = [value]
+    for _ in range(MAX_JSON_DEPTH):
+        level = [child for item in level
+                 for child in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(child, (dict, list))]
+        if not level:
+            return False
+    return True
+
+
+def _refuse_surrogates(path: Path, line: int | str, value: Any) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack += [*item, *item.values()]
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise InputError(path, f"a string holds {item[error.start]!r}, half of a "
+                                       "UTF-16 surrogate pair without its other half: not a "
+                                       "character", line) from None
 
 
 def _decoder_refusal(error: Exception) -> str:
@@ -92,7 +108,7 @@ def numbered_array_items(path: Path, chunk_size: int = 1 << 20) -> Iterator[tupl
             buffer += reader.rest()
             item, end = _decoded(path, decoder, buffer, position)
             _refuse_trailing_data(path, reader, buffer, end, 0)
-            yield 1, checked_json(path, buffer.count("\n", 0, position) + 1, item)
+            yield 1, checked_json(path, buffer.count("\n", 0, position) + 1, item, buffer)
             return
         if buffer[position:position + 1] != "[":
             raise InputError(path, "expected a JSON list", 1)
@@ -127,7 +143,7 @@ def numbered_array_items(path: Path, chunk_size: int = 1 << 20) -> Iterator[tupl
                     line = done_lines + buffer.count("\n", 0, error.pos) + 1
                     raise InputError(path, f"not valid JSON: {error.msg}", line) from None
                 raise InputError(path, _decoder_refusal(error), line) from None
-            yield line, checked_json(path, line, item)
+            yield line, checked_json(path, line, item, buffer, position, end)
             expect_item, seen_item = False, True
             done_lines += buffer.count("\n", 0, end)
             buffer, position = buffer[end:], 0
