@@ -171,23 +171,33 @@ class _Writing:
 def _take(key: AnnotationKey, revision: int) -> _Writing:
     """The key's annotation if it is still at `revision`, with its revision moved on; a
     ConflictError if it moved. Revision 0 means the caller saw no annotation yet: the first
-    edit creates it (empty, as the annotator saw it, for a person's own work)."""
-    found = _find(key)
+    edit creates it (empty, as the annotator saw it, for a person's own work). Two
+    statements when the annotation exists: what an edit needs to know, then the move."""
+    found = _writable(key)
     if found is None:
         if revision:
             raise ConflictError(key, revision, None)
-        found = create_annotation(key, seeded=False)
+        create_annotation(key, seeded=False)
+        found = _writable(key)
+    annotation_id, stored_revision, mode, length = found
     moved = (Annotation.update(revision=Annotation.revision + 1, updated=utc_now())
-             .where((Annotation.id == found.id) & (Annotation.revision == revision))
+             .where((Annotation.id == annotation_id) & (Annotation.revision == revision))
              .execute())
     if not moved:
-        raise ConflictError(key, revision, _find(key).revision)
-    mode, length = (Document.select(Dataset.mode, text_length()).join(Dataset)
-                    .where(Document.id == key.document_id).tuples().get())
+        raise ConflictError(key, revision, current_revision(key))
     if key.kind == ADJUDICATED:
         Annotation.update(basis=adjudication_basis(key.document_id)).where(
-            Annotation.id == found.id).execute()
-    return _Writing(found.id, revision + 1, Mode(mode), length)
+            Annotation.id == annotation_id).execute()
+    return _Writing(annotation_id, revision + 1, Mode(mode), length)
+
+
+def _writable(key: AnnotationKey) -> tuple | None:
+    """(annotation id, revision, the dataset's mode, the text's length) in one query."""
+    where = (Annotation.document == key.document_id) & (Annotation.kind == key.kind)
+    if key.kind != ADJUDICATED:
+        where &= Annotation.annotator == key.annotator
+    return (Annotation.select(Annotation.id, Annotation.revision, Dataset.mode, text_length())
+            .join(Document).join(Dataset).where(where).tuples().first())
 
 
 def adjudication_basis(document_id: int) -> str:
@@ -210,25 +220,29 @@ def _row_id(annotation_id: int, span: Span) -> int:
 
 
 def _check_fits(target: _Writing, span: Span, replacing: int | None = None) -> None:
-    """The rules a span must keep in its annotation; `replacing`: a row it takes the place
-    of. In an entity dataset stored spans never overlap, so sorted by start their ends are
-    sorted too, and the one span that could clash is the last to start before this ends."""
+    """The rules a span must keep in its annotation, in one query; `replacing`: a row it
+    takes the place of. In an entity dataset stored spans never overlap, so sorted by start
+    their ends are sorted too: the one span that could clash, or be the same, is the last to
+    start before this one ends. In a spans dataset only the same span could be refused."""
     if not 0 <= span.start < span.end <= target.text_length:
         raise SpanError(f"{span.label} {span.start}-{span.end} is not a stretch of the text, "
                         f"which has {target.text_length} characters")
     others = SpanRow.annotation == target.id
     if replacing is not None:
         others &= SpanRow.id != replacing
-    if SpanRow.select().where(others & (SpanRow.start == span.start) & (SpanRow.end == span.end)
-                              & (SpanRow.label == span.label)).exists():
-        raise SpanError(f"{span.label} {span.start}-{span.end} is already there")
-    if target.mode is not Mode.ENTITIES:
+    query = SpanRow.select(SpanRow.start, SpanRow.end, SpanRow.label)
+    if target.mode is Mode.ENTITIES:
+        query = query.where(others & (SpanRow.start < span.end)).order_by(
+            SpanRow.start.desc(), SpanRow.end.desc())
+    else:
+        query = query.where(others & (SpanRow.start == span.start) & (SpanRow.end == span.end)
+                            & (SpanRow.label == span.label))
+    found = query.limit(1).tuples().first()
+    if found is None or found[1] <= span.start:
         return
-    before = (SpanRow.select(SpanRow.start, SpanRow.end, SpanRow.label)
-              .where(others & (SpanRow.start < span.end))
-              .order_by(SpanRow.start.desc(), SpanRow.end.desc()).limit(1).tuples().first())
-    if before is not None and before[1] > span.start:
-        raise OverlapError(span, [Span(*before)])
+    if Span(*found) == span:
+        raise SpanError(f"{span.label} {span.start}-{span.end} is already there")
+    raise OverlapError(span, [Span(*found)])
 
 
 @stored
