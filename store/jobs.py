@@ -14,11 +14,13 @@ import socket
 import tempfile
 import time
 from collections import Counter
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from peewee import SqliteDatabase
 
 from annotate.document import ExportReport, TextDocument
 from annotate.formats import FOLDER_FORMATS, WRITERS, input_files, read_file
@@ -71,9 +73,13 @@ def read_inputs(
 
 # An import commits this many documents (or characters of text) at a time: each chunk's
 # transaction stays far below the busy timeout other programs wait (see store.staging).
-CHUNK_DOCUMENTS = 1_000
-CHUNK_CHARACTERS = 2_000_000
-PAUSE = 0.1  # after each chunk, this share of its transaction's time
+CHUNK_DOCUMENTS = 2_000
+CHUNK_CHARACTERS = 4_000_000
+# Another SQLite writer waiting for the lock (the window saving an edit) looks again only
+# every 100 ms once it has waited a while, so chunks that follow one another closely could
+# starve it past its 5 s busy timeout. After this long holding the lock the import leaves
+# it free for a moment longer than that.
+BREAK_EVERY, BREAK = 2.0, 0.11  # seconds
 
 
 def store_documents(
@@ -104,23 +110,9 @@ def store_documents(
     onto_known = DocumentSpool() if annotator or carried else None
     totals: Counter = Counter()
     try:
-        for chunk in _chunks(documents):
-            hashed = [(content_hash(doc.text), doc) for doc in chunk]
-            began = time.perf_counter()
-            with database.atomic():
-                known = staging.known_hashes(target.id, [digest for digest, _ in hashed])
-                for digest, doc in hashed:
-                    if digest in known and onto_known is not None and (
-                            annotator or doc.annotations):
-                        onto_known.add(doc)
-                    if digest in known and not annotator:
-                        totals["duplicates"] += 1
-                _store(totals, staged, [doc for digest, doc in hashed if digest not in known],
-                       annotator, status)
-            # A writer waiting on the lock (the window saving an edit) retries every 100 ms:
-            # a pause between chunks lets it in instead of starving it until the end.
-            time.sleep(PAUSE * (time.perf_counter() - began))
-            progress(len(chunk))
+        with _bulk_writes():
+            _store_chunks(totals, documents, target.id, staged, onto_known, annotator, status,
+                          progress)
         with database.atomic():
             if onto_known is not None:
                 _store(totals, target.id, onto_known, annotator, status, new_documents=False)
@@ -138,6 +130,58 @@ def store_documents(
             onto_known.close()
     return ImportResult(totals["added"] - late, totals["duplicates"] + late,
                         totals["annotations"], totals["already_annotated"])
+
+
+def _store_chunks(
+    totals: Counter, documents: Iterable[TextDocument], target_id: int, staged: int,
+    onto_known: DocumentSpool | None, annotator: str | None, status: str | None,
+    progress: Progress,
+) -> None:
+    """Stores the documents new to the target in the staging dataset, a transaction per
+    chunk; people's work for documents the target has goes to `onto_known`."""
+    held = 0.0  # seconds the write lock was held since the last break
+    for chunk in _chunks(documents):
+        began = time.perf_counter()
+        with database.atomic():
+            fresh = []
+            # Into an empty target (most large imports) no text is known: no hashing here.
+            hashes = ([content_hash(doc.text) for doc in chunk]
+                      if staging.has_documents(target_id) else [])
+            known = staging.known_hashes(target_id, hashes)
+            for digest, doc in zip(hashes or [None] * len(chunk), chunk):
+                if digest not in known:
+                    fresh.append(doc)
+                    continue
+                if onto_known is not None and (annotator or doc.annotations):
+                    onto_known.add(doc)
+                if not annotator:
+                    totals["duplicates"] += 1
+            _store(totals, staged, fresh, annotator, status)
+        held += time.perf_counter() - began
+        if held >= BREAK_EVERY and isinstance(database.obj, SqliteDatabase):
+            time.sleep(BREAK)
+            held = 0.0
+        progress(len(chunk))
+
+
+@contextmanager
+def _bulk_writes() -> Iterator[None]:
+    """While chunks are staged, SQLite commits without waiting for the disk and without
+    copying the write-ahead log into the database file: a chunk is of no use until the
+    final transaction, whose commit (with the settings as before) flushes the log and
+    copies each page once, where copying as it grew would copy staged pages twice (again
+    once they move)."""
+    if not isinstance(database.obj, SqliteDatabase):
+        yield
+        return
+    before = {name: database.pragma(name) for name in ("synchronous", "wal_autocheckpoint")}
+    database.pragma("synchronous", "normal")
+    database.pragma("wal_autocheckpoint", 0)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            database.pragma(name, value)
 
 
 def _store(totals: Counter, dataset_id: int, documents: Iterable[TextDocument],

@@ -31,7 +31,7 @@ def _import(folder: str, queue, settings: dict) -> None:
     from store import jobs
     from store.db import open_database
 
-    for name, value in settings.items():  # --chunk, --pause: to compare settings
+    for name, value in settings.items():  # --chunk: to compare settings
         if value is not None and hasattr(jobs, name):
             setattr(jobs, name, value)
 
@@ -87,7 +87,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=60_000)
     parser.add_argument("--chunk", type=int, help="documents per chunk [store.jobs']")
-    parser.add_argument("--pause", type=float, help="pause after a chunk [store.jobs']")
     args = parser.parse_args()
     from tests.bench.articles import generated_articles
 
@@ -104,7 +103,7 @@ def main() -> None:
         results, probed, stop = context.Queue(), context.Queue(), context.Event()
         probe = context.Process(target=_probe, args=(folder, stop, probed))
         probe.start()
-        settings = {"CHUNK_DOCUMENTS": args.chunk, "PAUSE": args.pause}
+        settings = {"CHUNK_DOCUMENTS": args.chunk}
         importer = context.Process(target=_import, args=(folder, results, settings))
         importer.start()
         figures = results.get()
