@@ -200,14 +200,15 @@ def _existing_parent(path: Path) -> Path:
 
 def _why_read_only(path: Path) -> str | None:
     """Why SQLite could not write the file (it also creates `-wal` and `-shm` files beside
-    it), or None. Asks the system, so root, who may write anything else, gets the same
-    answer as SQLite on read-only media or an immutable file."""
-    try:
-        os.close(os.open(path, os.O_RDWR))
-    except OSError as error:  # EACCES, EPERM (immutable), EROFS
-        return f"the file cannot be written: {error.strerror}"
+    it), or None. Asks the system (access(2)), which answers for read-only media and
+    immutable files even for root, who may write anything else. Not by opening the file:
+    closing a descriptor would drop the locks SQLite holds on it in this process."""
+    if hasattr(os, "statvfs") and os.statvfs(path).f_flag & os.ST_RDONLY:
+        return "it is on a read-only file system"
+    if not os.access(path, os.W_OK):
+        return "the file is not writable (its permissions, or it is immutable)"
     if not os.access(path.parent, os.W_OK):
-        return "its folder cannot be written to"
+        return "its folder is not writable"
     return None
 
 
@@ -305,8 +306,7 @@ def _describe(name: str, old_version: int, reason: str | None,
               backup: Path | None) -> StoreOpened:
     notice = ""
     if reason:
-        notice = (f"{name} is read-only ({reason}): you can look and export; changes are "
-                  "refused.")
+        notice = f"{name} is read-only: {reason}. You can look and export; changes are refused."
     elif 0 < old_version < SCHEMA_VERSION:
         notice = f"Upgraded {_shown(name)} from schema {old_version} to {SCHEMA_VERSION}; "
         notice += (f"the copy made first is {backup}." if backup else

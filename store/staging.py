@@ -17,7 +17,7 @@ from datetime import timedelta
 from peewee import SQL, fn
 
 from annotate.spool import process_alive
-from store.models import Annotation, Dataset, Document, database, utc_now
+from store.models import Dataset, Document, database, utc_now
 
 STALE_AFTER = timedelta(days=1)  # whatever its host: no import runs that long
 DROP_PAGE = 1000  # documents deleted per transaction when a staging set is removed
@@ -98,9 +98,7 @@ def drop(staging_id: int) -> None:
             if not ids:
                 Dataset.delete().where(Dataset.id == staging_id).execute()
                 break
-            # Annotations first: their spans go by cascade, and no annotation of a staged
-            # document is the basis of another, so no row is left pointing at them.
-            Annotation.delete().where(Annotation.document.in_(ids)).execute()
+            # their annotations and spans go by cascade
             Document.delete().where(Document.id.in_(ids)).execute()
     _in_use.discard(staging_id)
 
