@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from annotate import spans as span_ops
 from annotate.adjudication import Comparison, compare
 from annotate.numbers import NUMERIC_LABELS, parse_value
-from annotate.spans import Mode, Span, Tokens
+from annotate.spans import Mode, Span, Tokens, overlaps
 from annotate.tokenizer import tokens_of
 from annotate.versions import ADJUDICATED, OWN
 from store import editing
@@ -29,13 +29,25 @@ def region_span(region: tuple[int, int]) -> Span:
 
 
 def describe_changes(text: str, before: list[Span], after: list[Span]) -> str:
-    """What another window changed, in the annotator's words: "removed GPE 'Homs'"."""
+    """What another window changed, in the annotator's words: "removed GPE 'Homs'",
+    "relabelled 'Varro' PERSON -> GPE", "resized ORG 'Red Cross' -> 'The Red Cross'"."""
     removed = sorted(set(before) - set(after))
     added = sorted(set(after) - set(before))
-    words = [f"removed {s.label} {s.text(text)!r}" for s in removed]
+    words = []
+    for old in list(removed):
+        new = next((s for s in added if (s.start, s.end) == (old.start, old.end)), None) or \
+            next((s for s in added if s.label == old.label and overlaps(s, old)), None)
+        if new is None:
+            continue
+        removed.remove(old)
+        added.remove(new)
+        words.append(f"relabelled {old.text(text)!r} {old.label} -> {new.label}"
+                     if new.label != old.label else
+                     f"resized {old.label} {old.text(text)!r} -> {new.text(text)!r}")
+    words += [f"removed {s.label} {s.text(text)!r}" for s in removed]
     words += [f"added {s.label} {s.text(text)!r}" for s in added]
     shown = ", ".join(words[:4]) + (f" and {len(words) - 4} more" if len(words) > 4 else "")
-    return shown or "its status or spans' details changed"
+    return shown or "its status changed"
 
 
 class AnnotationSession(QObject):

@@ -121,3 +121,14 @@ def test_after_a_refused_undo_the_edit_before_it_can_still_be_undone(
     qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert MARCHED not in spans_for(article, "ana")  # the edit before it is undone
     assert MARCHED not in window.session.spans and len(shown) == 1
+
+
+def test_what_changed_elsewhere_is_said_in_an_annotators_words():
+    from ui.session import describe_changes
+    text = "The Red Cross said Varro flooded Homs."
+    red_cross, varro, homs = Span(4, 13, "ORG"), Span(19, 24, "PERSON"), Span(33, 37, "GPE")
+    said = describe_changes(text, [red_cross, varro, homs],
+                            [Span(0, 13, "ORG"), Span(19, 24, "GPE"), Span(14, 18, "EVENT")])
+    assert said == ("resized ORG 'Red Cross' -> 'The Red Cross', relabelled 'Varro' "
+                    "PERSON -> GPE, removed GPE 'Homs', added EVENT 'said'")
+    assert describe_changes(text, [homs], [homs]) == "its status changed"
