@@ -24,6 +24,7 @@ from annotate.adjudication import compare
 from annotate.spans import Mode, OverlapError, Span, SpanError
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import reviews
+from store.db import read_only
 from store.models import (
     Annotation, Dataset, Document, database, utc_now, Settled as SettledRow, Span as SpanRow,
 )
@@ -77,11 +78,13 @@ def open_annotation(key: AnnotationKey) -> AnnotationRecord:
     version is created on first open, holding the spans everyone agrees on.
 
     Only a first open writes: reading needs no write lock, so another program holding one
-    does not stop an annotator from reading.
+    does not stop an annotator from reading. A read-only store shows what a first open
+    would have created, without creating it.
     """
     found = _find(key)
-    if found is None and (key.kind == ADJUDICATED
-                          or (key.kind == OWN and has_predictions(key.document_id))):
+    creates = found is None and (key.kind == ADJUDICATED or (
+        key.kind == OWN and has_predictions(key.document_id)))
+    if creates and not read_only():
         with database.atomic():
             found = create_annotation(key)
     document = Document.get_by_id(key.document_id)
@@ -90,10 +93,16 @@ def open_annotation(key: AnnotationKey) -> AnnotationRecord:
                       if key.kind == REVIEWED else None)
     everyone = (sorted({s for spans in people_annotations(key.document_id).values()
                         for s in spans}) if key.kind == ADJUDICATED else predictions)
+    if shown:
+        spans = tuple(spans_of_annotations([shown.id]).get(shown.id, ()))
+    elif creates:  # read-only: the seed it would start from
+        spans = (compare(people_annotations(key.document_id)).agreed
+                 if key.kind == ADJUDICATED else tuple(predictions))
+    else:
+        spans = ()
     return AnnotationRecord(
         key=key, text=document.text, status=shown.status if shown else "pending",
-        spans=tuple(spans_of_annotations([shown.id]).get(shown.id, ())) if shown else (),
-        predictions=tuple(predictions), reference=tuple(everyone),
+        spans=spans, predictions=tuple(predictions), reference=tuple(everyone),
         revision=found.revision if found else 0,
     )
 

@@ -151,6 +151,9 @@ def test_the_window_shows_a_banner_and_the_documents(read_only_store, qtbot, tmp
         assert window.documents.rowCount() == 2
         window.open_document(window.documents.document_id(1))  # ana's own: only read
         assert window.session.text == TEXTS[1]
+        window.open_document(window.documents.document_id(0))  # a first open: not created,
+        assert window.session.text == TEXTS[0]  # but shown as it would start
+        assert window.session.spans == [Span(10, 15, "CARDINAL")]
     finally:
         close_database()
 

@@ -49,7 +49,9 @@ def run_with_progress(
 def import_job(dataset: DatasetRecord, paths: list[Path]):
     def work(progress):
         with jobs.read_inputs(paths, "auto", progress) as documents:  # checked before storing
-            return jobs.store_documents(dataset.name, dataset.labels, dataset.mode, documents)
+            # Storing reports chunks too, so Cancel also stops it (nothing is kept then).
+            return jobs.store_documents(dataset.name, dataset.labels, dataset.mode, documents,
+                                        progress=progress)
     return work
 
 
