@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Sequence
 from peewee import JOIN, __exception_wrapper__, chunked, fn
 
 from annotate.document import TextDocument
+from annotate.formats.checks import MAX_TEXT_LENGTH
 from annotate.formats.errors import InputError
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span, SpanError, rule_break
@@ -144,7 +145,13 @@ def _mode_of(dataset_id: int) -> Mode:
 
 
 def _check_imported(document: TextDocument, spans: Sequence[Span], mode: Mode) -> None:
-    """The store's rules for spans, applied to imported ones: named by file and text."""
+    """The store's rules for texts and spans, applied to imported ones: named by file and
+    text. A text over spaCy's limit would stop pre-annotation and export of the dataset."""
+    if len(document.text) > MAX_TEXT_LENGTH:
+        raise InputError(document.source or "input",
+                         f"the text starting {document.text[:40]!r} has "
+                         f"{len(document.text):,} characters, over spaCy's limit of "
+                         f"{MAX_TEXT_LENGTH:,}; split it into smaller documents")
     broken = rule_break(spans, mode, len(document.text))
     if broken:
         hint = (" (a dataset made with --mode spans keeps overlapping spans)"

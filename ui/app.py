@@ -85,6 +85,7 @@ def run(db: str | None, dataset_name: str) -> int:
         return 1
     settings = QSettings()
     window = MainWindow(dataset, annotator_name(settings), settings)
+    report_unexpected_errors(window)
     window.show()
     opened = store_opened()
     if opened.read_only:  # the window shows a banner; nothing to fill or pre-annotate
@@ -98,6 +99,21 @@ def run(db: str | None, dataset_name: str) -> int:
     else:
         window.table.selectRow(0)
     return _run_loop(app)
+
+
+def report_unexpected_errors(window: MainWindow) -> None:
+    """A fault no handler expected (a bug) becomes a message box, not a traceback in a
+    terminal the annotator may not see; the traceback still goes to stderr for a report."""
+    def show(kind, error, trace) -> None:
+        sys.__excepthook__(kind, error, trace)
+        text = (f"Something went wrong that Goldspan did not expect: {kind.__name__}: {error}"
+                "\n\nWhat was stored before stays stored. If this happened during an edit, "
+                "check that the edit is shown as you meant it. Please report it, with the "
+                "text the terminal shows.")
+        window.statusBar().showMessage(f"Unexpected error: {kind.__name__}: {error}")
+        QMessageBox.critical(window, "Unexpected error", literal(text))
+
+    sys.excepthook = show
 
 
 def _run_loop(app: QApplication) -> int:

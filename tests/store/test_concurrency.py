@@ -140,6 +140,8 @@ def test_importers_keep_the_same_rules(store):
         add_documents(store.id, [overlapping])
     with pytest.raises(InputError, match="news.jsonl: .*overlaps"):
         add_annotations(store.id, [overlapping], "ben", "accepted")
+    with pytest.raises(InputError, match="long.txt: .* over spaCy's limit of 1,000,000"):
+        add_documents(store.id, [TextDocument("word " * 200_001, source="long.txt")])
     twice = TextDocument(TEXT, spans=(HOMS, HOMS), source="twice.jsonl")
     spans_mode = ensure_dataset("overlaps allowed", mode=Mode.SPANS)
     with pytest.raises(InputError, match="twice.jsonl: .*there twice"):
@@ -147,14 +149,10 @@ def test_importers_keep_the_same_rules(store):
     assert Document.select().count() == 0 and SpanRow.select().count() == 0
     add_documents(spans_mode.id, [overlapping])  # a spans dataset keeps both
     assert len(spans_for(Document.get().id)) == 2
+    add_documents(store.id, [TextDocument(TEXT)])  # and an entity dataset's predictions
+    entity_doc = Document.select().where(Document.dataset == store.id).get().id
     with pytest.raises(SpanError, match="overlaps"):
-        save_predictions([(Document.get().id, [HOMS, Span(36, 40, "LOC")])
-                          ] if False else [(_entity_doc(store), [HOMS, Span(36, 40, "LOC")])])
-
-
-def _entity_doc(store) -> int:
-    add_documents(store.id, [TextDocument("Another " + TEXT)])
-    return Document.select().where(Document.dataset == store.id).get().id
+        save_predictions([(entity_doc, [HOMS, Span(36, 40, "LOC")])])
 
 
 def test_a_verdict_based_on_an_old_revision_is_refused(doc_id):

@@ -132,3 +132,26 @@ def test_what_changed_elsewhere_is_said_in_an_annotators_words():
     assert said == ("resized ORG 'Red Cross' -> 'The Red Cross', relabelled 'Varro' "
                     "PERSON -> GPE, removed GPE 'Homs', added EVENT 'said'")
     assert describe_changes(text, [homs], [homs]) == "its status changed"
+
+
+@pytest.mark.qt_no_exception_capture  # the window's own hook is what is tested
+def test_a_fault_nobody_expected_is_a_message_not_silence(qtbot, open_window, monkeypatch):
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    from ui.app import report_unexpected_errors
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda parent, title, text: boxes.append(f"{title}: {text}"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
+    window = open_window()
+    report_unexpected_errors(window)
+
+    def broken_slot():
+        raise KeyError("a bug in a slot")
+
+    QTimer.singleShot(0, broken_slot)
+    qtbot.waitUntil(lambda: bool(boxes), timeout=2000)
+    assert "Unexpected error: Something went wrong" in boxes[0] and "KeyError" in boxes[0]
+    assert "KeyError" in window.statusBar().currentMessage()
