@@ -373,36 +373,8 @@ def qa_consistency(
         findings = qa_figures.consistency(existing_dataset(dataset).id, status.value)
         if not findings.documents:
             raise jobs.JobError(f"no document of {dataset!r} has status {status.value}")
-    conflicts, changes = findings.label_conflicts, findings.model_changes
-    ranked = findings.by_disagreement
-    if as_json:
-        typer.echo(json.dumps({
-            "label_conflicts": [{"surface": c.surface, "labels": c.labels,
-                                 "documents": list(c.documents)} for c in conflicts[:top]],
-            "model_changes": {"kept": dict(changes.kept), "removed": dict(changes.removed),
-                              "resized": dict(changes.resized),
-                              "relabelled": [{"from": a, "to": b, "count": n} for (a, b), n
-                                             in changes.relabelled.most_common()]},
-            "documents_by_disagreement": [{"document": d, "disagreement": round(score, 4)}
-                                          for d, score in ranked[:top]],
-        }, indent=2))
-        return
-    typer.echo(f"{findings.documents} documents with status {status.value}\n")
-    typer.echo("Same text, different labels:")
-    for c in conflicts[:top] or []:
-        labels = ", ".join(f"{label} {n}" for label, n in c.labels.items())
-        typer.echo(f"  {c.surface!r:<30} {labels}   documents {', '.join(map(str, c.documents[:8]))}")
-    if not conflicts:
-        typer.echo("  none")
-    typer.echo("\nThe model's spans, and what annotators did with them:")
-    for label in sorted(set(changes.kept) | set(changes.removed) | set(changes.resized)):
-        typer.echo(f"  {label:<10} kept {changes.kept[label]:>5}  removed "
-                   f"{changes.removed[label]:>5}  resized {changes.resized[label]:>5}")
-    for (before, after), n in changes.relabelled.most_common(top):
-        typer.echo(f"  relabelled {before} -> {after}: {n}")
-    typer.echo("\nDocuments furthest from the model (1 - F1):")
-    for document_id, score in ranked[:top]:
-        typer.echo(f"  document {document_id:>6}  {score:.3f}")
+    typer.echo(json.dumps(qa_output.consistency_json(findings, top), indent=2) if as_json
+               else qa_output.consistency_text(findings, status.value, top))
 
 
 @app.command()

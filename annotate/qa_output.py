@@ -83,3 +83,42 @@ def review_html(dataset: str, figures: list[dict]) -> str:
         bar_chart("Pass rate per annotator, with its 95% Wilson interval",
                   [(f["annotator"], f["pass_rate"], tuple(f["interval_95"])) for f in figures]),
     ])
+
+
+def consistency_json(findings, top: int) -> dict:
+    """`qa consistency --json` from store.qa_figures.ConsistencyFindings."""
+    changes = findings.model_changes
+    return {
+        "label_conflicts": [{"surface": c.surface, "labels": c.labels,
+                             "documents": list(c.documents)}
+                            for c in findings.label_conflicts[:top]],
+        "model_changes": {"kept": dict(changes.kept), "removed": dict(changes.removed),
+                          "resized": dict(changes.resized),
+                          "relabelled": [{"from": a, "to": b, "count": n} for (a, b), n
+                                         in changes.relabelled.most_common()]},
+        "documents_by_disagreement": [{"document": d, "disagreement": round(score, 4)}
+                                      for d, score in findings.by_disagreement[:top]],
+    }
+
+
+def consistency_text(findings, status: str, top: int) -> str:
+    """`qa consistency` as text: a section per kind of finding."""
+    changes = findings.model_changes
+    lines = [f"{findings.documents} documents with status {status}", "",
+             "Same text, different labels:"]
+    for c in findings.label_conflicts[:top]:
+        labels = ", ".join(f"{label} {n}" for label, n in c.labels.items())
+        documents = ", ".join(map(str, c.documents[:8]))
+        lines.append(f"  {c.surface!r:<30} {labels}   documents {documents}")
+    if not findings.label_conflicts:
+        lines.append("  none")
+    lines += ["", "The model's spans, and what annotators did with them:"]
+    for label in sorted(set(changes.kept) | set(changes.removed) | set(changes.resized)):
+        lines.append(f"  {label:<10} kept {changes.kept[label]:>5}  removed "
+                     f"{changes.removed[label]:>5}  resized {changes.resized[label]:>5}")
+    lines += [f"  relabelled {before} -> {after}: {n}"
+              for (before, after), n in changes.relabelled.most_common(top)]
+    lines += ["", "Documents furthest from the model (1 - F1):"]
+    lines += [f"  document {document_id:>6}  {score:.3f}"
+              for document_id, score in findings.by_disagreement[:top]]
+    return "\n".join(lines)

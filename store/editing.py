@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Sequence
 
-from peewee import IntegrityError, PeeweeException, fn
+from peewee import IntegrityError, PeeweeException
 
 from annotate.adjudication import compare
 from annotate.spans import Mode, OverlapError, Span, SpanError
@@ -28,7 +28,8 @@ from store.db import read_only
 from store.models import (
     Annotation, Dataset, Document, database, utc_now, Settled as SettledRow, Span as SpanRow,
 )
-from store.queries import insert_spans, spans_for, spans_of_annotations, text_length
+from store.queries import insert_spans, spans_for, spans_of_annotations
+from store.rules import text_length
 from store.records import AnnotationKey, AnnotationRecord, check_status
 
 

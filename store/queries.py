@@ -14,14 +14,13 @@ from typing import Iterable, Iterator, Sequence
 from peewee import JOIN, __exception_wrapper__, chunked, fn
 
 from annotate.document import TextDocument
-from annotate.formats.checks import MAX_TEXT_LENGTH
-from annotate.formats.errors import InputError
 from annotate.labels import LabelRecord
-from annotate.spans import Mode, Span, SpanError, rule_break
+from annotate.spans import Mode, Span
 from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
     Annotation, Dataset, Document, Label, Review, database, utc_now, Span as SpanRow,
 )
+from store.rules import check_imported, check_stored_spans, dataset_mode
 from store.records import CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status
 
 PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips
@@ -76,7 +75,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
     """
     added = duplicates = 0
     seen: set[str] = set()
-    mode = _mode_of(dataset_id)
+    mode = dataset_mode(dataset_id)
     with database.atomic():
         for batch in chunked(documents, PAGE):
             hashed = [(content_hash(doc.text), doc) for doc in batch]
@@ -89,7 +88,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                     duplicates += 1
                     continue
                 seen.add(digest)
-                _check_imported(doc, doc.spans or (), mode)
+                check_imported(doc, doc.spans or (), mode)
                 doc_id = Document.insert(
                     dataset=dataset_id, text=doc.text, content_hash=digest, source=doc.source,
                     meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
@@ -111,7 +110,7 @@ def add_annotations(
     if status is not None:
         check_status(status)
     added = known = annotations = kept = 0
-    mode = _mode_of(dataset_id)
+    mode = dataset_mode(dataset_id)
     with database.atomic():
         for batch in chunked(documents, PAGE):
             hashed = [(content_hash(doc.text), doc) for doc in batch]
@@ -119,7 +118,7 @@ def add_annotations(
                 (Document.dataset == dataset_id)
                 & Document.content_hash.in_([digest for digest, _ in hashed])).tuples())
             for digest, doc in hashed:
-                _check_imported(doc, doc.spans or (), mode)
+                check_imported(doc, doc.spans or (), mode)
                 if digest in ids:
                     known += 1
                 else:
@@ -138,26 +137,6 @@ def add_annotations(
                 insert_spans([(annotation.id, span) for span in doc.spans or ()])
                 annotations += 1
     return ImportResult(added, known, annotations, kept)
-
-
-def _mode_of(dataset_id: int) -> Mode:
-    return Mode(Dataset.get_by_id(dataset_id).mode)
-
-
-def _check_imported(document: TextDocument, spans: Sequence[Span], mode: Mode) -> None:
-    """The store's rules for texts and spans, applied to imported ones: named by file and
-    text. A text over spaCy's limit would stop pre-annotation and export of the dataset."""
-    if len(document.text) > MAX_TEXT_LENGTH:
-        raise InputError(document.source or "input",
-                         f"the text starting {document.text[:40]!r} has "
-                         f"{len(document.text):,} characters, over spaCy's limit of "
-                         f"{MAX_TEXT_LENGTH:,}; split it into smaller documents")
-    broken = rule_break(spans, mode, len(document.text))
-    if broken:
-        hint = (" (a dataset made with --mode spans keeps overlapping spans)"
-                if "overlaps" in broken else "")
-        raise InputError(document.source or "input",
-                         f"the text starting {document.text[:40]!r}: {broken}{hint}")
 
 
 def annotations_by_document(
@@ -224,26 +203,8 @@ def save_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
     """Replaces the model's spans of each document; people's annotations are not touched.
     The spans keep the store's rules (SpanError otherwise), as any caller's must."""
     with database.atomic():
-        _check_stored_spans(results)
+        check_stored_spans(results)
         _replace_predictions(results)
-
-
-def text_length():
-    """The text's length in characters, counted by the database (not coerced to text)."""
-    return fn.LENGTH(Document.text).coerce(False)
-
-
-def _check_stored_spans(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
-    lengths: dict[int, tuple[int, str]] = {}
-    for chunk in chunked([doc_id for doc_id, _ in results], PAGE):
-        lengths.update((doc_id, (length, mode)) for doc_id, length, mode in
-                       Document.select(Document.id, text_length(), Dataset.mode)
-                       .join(Dataset).where(Document.id.in_(chunk)).tuples())
-    for doc_id, spans in results:
-        length, mode = lengths[doc_id]
-        broken = rule_break(spans, Mode(mode), length)
-        if broken:
-            raise SpanError(f"document {doc_id}: {broken}")
 
 
 def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
@@ -295,7 +256,7 @@ def save_annotation(
     if not annotator:
         raise ValueError("an annotation needs the annotator's name")
     with database.atomic():
-        _check_stored_spans([(document_id, spans)])
+        check_stored_spans([(document_id, spans)])
         annotation, created = Annotation.get_or_create(document=document_id, annotator=annotator,
                                                        kind=OWN)
         if not created:
