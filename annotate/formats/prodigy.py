@@ -1,50 +1,130 @@
-"""Prodigy-style JSONL: one task per line with text, tokens, spans, hashes and answer."""
+"""Prodigy-style JSONL: one task per line with text, tokens, spans, hashes and answer.
+
+Prodigy's own fields (`_input_hash`, `_task_hash`, `_view_id`, `_session_id`,
+`_annotator_id`, `_timestamp`) are kept in the document's meta under PRODIGY_KEY and written
+back on export; a task that had no hashes gets them computed as `prodigy.set_hashes` does.
+Binary answers (ner.teach: accept or reject one suggested span) are refused: they are not
+a complete annotation of the text, and Goldspan cannot store a partial one yet."""
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-from murmurhash import hash_unicode
+from murmurhash import hash as murmur, hash_unicode
 
 from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import text_records
-from annotate.spans import Tokens
+from annotate.spans import Span, Tokens, has_overlaps
 from annotate.tokenizer import make_doc, tokens_of
 
 ANSWER_OF_STATUS = {"accepted": "accept", "rejected": "reject", "skipped": "ignore"}
 STATUS_OF_ANSWER = {answer: status for status, answer in ANSWER_OF_STATUS.items()}
+# Prodigy's fields of a task, kept as they were: name -> the JSON type they must have
+PRODIGY_KEY = "_prodigy"  # in a document's meta
+KEPT_FIELDS = {"_input_hash": int, "_task_hash": int, "_view_id": str, "_session_id": str,
+               "_annotator_id": str, "_timestamp": int}
+# A pending document goes out as "answer": "ignore" with this mark, so that `prodigy db-in`
+# (which takes a task without an answer for an accepted one) cannot count it as gold.
+PENDING_MARK = "goldspan_status"
+# prodigy.set_hashes defaults (prodigy.util INPUT_HASH_KEYS, TASK_HASH_KEYS, IGNORE_HASH_KEYS)
+INPUT_HASH_KEYS = ("text", "image", "html", "input")
+TASK_HASH_KEYS = ("spans", "label", "options", "arcs")
+IGNORE_HASH_KEYS = ("score", "rank", "model", "source", "pattern", "priority", "path",
+                    "_view_id", "_session_id", "_annotator_id", "answer")
+BINARY_VIEW = "ner"  # Prodigy's accept/reject view of one suggested span (ner.teach)
 
 
 def read_jsonl(path: Path) -> Iterator[TextDocument]:
-    """A line at a time: a large file is read in constant memory."""
+    """A line at a time: a large file is read in constant memory (besides one number per
+    task that holds a single span, to tell binary data apart)."""
+    single_spans: dict[int, tuple[int, tuple]] = {}
     for line, record, text in text_records(path):
-        yield _document(path, line, record, text)
+        yield _document(path, line, record, text, single_spans)
 
 
-def _document(path: Path, line: int, record: dict, text: str) -> TextDocument:
+def _document(path: Path, line: int, record: dict, text: str,
+              single_spans: dict[int, tuple[int, tuple]]) -> TextDocument:
     meta = record.get("meta")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise InputError(path, '"meta" must be a JSON object', line)
+    if PRODIGY_KEY in meta:
+        raise InputError(path, f'"meta" holds "{PRODIGY_KEY}", the key Goldspan keeps '
+                               "Prodigy's own fields under", line)
     answer = record.get("answer")
     if answer is not None and (not isinstance(answer, str) or answer not in STATUS_OF_ANSWER):
         raise InputError(path, f'"answer" must be accept, reject or ignore, not {answer!r}', line)
     status = STATUS_OF_ANSWER.get(answer, "pending")
+    mark = record.get(PENDING_MARK)
+    if mark is not None and mark != "pending":
+        raise InputError(path, f'"{PENDING_MARK}" can only be "pending", not {mark!r}', line)
+    if mark == "pending" and answer == "ignore":  # answered since in Prodigy: the answer holds
+        status = "pending"
+    kept = _kept_fields(path, line, record)
+    if kept:
+        meta = {**meta, PRODIGY_KEY: kept}
     raw_spans = record.get("spans")
     if raw_spans is None:
         return TextDocument(text, None, meta, path.name, status)
     if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
         raise InputError(path, '"spans" must be a list of objects', line)
+    _refuse_binary(path, line, record, text, raw_spans, single_spans)
     tokens = _given_tokens(path, line, text, record.get("tokens")) or tokens_of(text)
     spans = tuple(sorted(
         checked_span(path, line, text, s.get("start"), s.get("end"), s.get("label"), tokens)
         for s in raw_spans
     ))
     return TextDocument(text, spans, meta, path.name, status)
+
+
+def _kept_fields(path: Path, line: int, record: dict) -> dict:
+    kept = {}
+    for name, kind in KEPT_FIELDS.items():
+        if name not in record:
+            continue
+        value = record[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            wanted = "a whole number" if kind is int else "a string"
+            raise InputError(path, f'"{name}" must be {wanted}, not {value!r}', line)
+        kept[name] = value
+    return kept
+
+
+def _refuse_binary(path: Path, line: int, record: dict, text: str, raw_spans: list,
+                   single_spans: dict[int, tuple[int, tuple]]) -> None:
+    """Refuses a task that answers yes or no about one suggested span (Prodigy's ner.teach
+    and other binary recipes): taking it for a complete annotation would make every other
+    token gold "no entity". A task answered in a manual view never is one."""
+    view = record.get("_view_id")
+    if view is not None and view != BINARY_VIEW:
+        return
+    if view == BINARY_VIEW:
+        why = f'it was answered in Prodigy\'s binary "{BINARY_VIEW}" view'
+    elif record.get("answer") == "reject" and raw_spans:
+        why = ('it rejects a task that has spans, and no "_view_id" says it was annotated '
+               'by hand (add "_view_id": "ner_manual" to such tasks if they were)')
+    elif len(raw_spans) == 1 and "score" in raw_spans[0]:
+        why = "its one span is a model's suggestion, with the model's score"
+    elif len(raw_spans) == 1:
+        key = record.get("_input_hash")
+        if not isinstance(key, int) or isinstance(key, bool):
+            key = hash_unicode(text)
+        span = tuple(raw_spans[0].get(k) for k in ("start", "end", "label"))
+        first = single_spans.setdefault(key, (line, span))
+        if first[1] == span:
+            return
+        why = f"line {first[0]} asks about another single span of the same text"
+    else:
+        return
+    raise InputError(path, f"binary Prodigy data (ner.teach and the like: accept or reject "
+                           f"one suggested span per task): {why}. Goldspan cannot import "
+                           "such answers as partial annotation yet, and does not take them "
+                           "for complete annotations", line)
 
 
 def _given_tokens(path: Path, line: int, text: str, tokens) -> Tokens | None:
@@ -63,6 +143,29 @@ def _given_tokens(path: Path, line: int, text: str, tokens) -> Tokens | None:
     return Tokens(bounds)
 
 
+def prodigy_hashes(task: dict) -> tuple[int, int]:
+    """(input hash, task hash) of a task as `prodigy.set_hashes` computes them by default:
+    the input hash from its `text` (and `image`, `html`, `input`), the task hash from the
+    input hash and its `spans` (and `label`, `options`, `arcs`); each a signed 32-bit
+    MurmurHash3 of the JSON of those keys with sorted keys, keys Prodigy ignores (a span's
+    `source`, `score`, ...) left out. Not checked against Prodigy's own values."""
+    input_hash = _hashed(task, INPUT_HASH_KEYS)
+    return input_hash, _hashed(task, TASK_HASH_KEYS, prefix=str(input_hash))
+
+
+def _hashed(task: dict, keys: tuple[str, ...], prefix: str = "") -> int:
+    values = {key: _without_ignored(task[key]) for key in keys if key in task}
+    return murmur(prefix + json.dumps(values, sort_keys=True))
+
+
+def _without_ignored(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_ignored(v) for k, v in value.items() if k not in IGNORE_HASH_KEYS}
+    if isinstance(value, list):
+        return [_without_ignored(v) for v in value]
+    return value
+
+
 def write_jsonl(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:
     report = ExportReport()
     with open(path, "w", encoding="utf-8") as out:
@@ -72,15 +175,24 @@ def write_jsonl(documents: Iterable[ExportableDocument], path: Path) -> ExportRe
 
 
 def _task(document: ExportableDocument, position: int, report: ExportReport) -> dict:
-    doc = make_doc(document.text)
+    text, document_spans = document.text, document.spans or ()
+    doc = make_doc(text)
+    bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
+    starts, ends = {s for s, _ in bounds}, {e for _, e in bounds}
+    cuts = set()
+    for span in document_spans:
+        if span.start not in starts or span.end not in ends:  # written all the same, reported
+            report.misaligned.append(Misaligned(position, span, span.text(text)))
+            cuts.update(b for b, ok in ((span.start, starts), (span.end, ends)) if b not in ok)
+    if cuts:  # tokens cut where such spans start and end, so the file reads back as it was
+        bounds = _cut(text, bounds, sorted(cuts))
+    token_at_start = {s: i for i, (s, _) in enumerate(bounds)}
+    token_at_end = {e: i for i, (_, e) in enumerate(bounds)}
     spans = []
-    for span in document.spans:
-        entry = {"start": span.start, "end": span.end, "label": span.label}
-        aligned = doc.char_span(span.start, span.end)
-        if aligned is None:  # written with character offsets only, and reported
-            report.misaligned.append(Misaligned(position, span, span.text(document.text)))
-        else:
-            entry["token_start"], entry["token_end"] = aligned.start, aligned.end - 1
+    for span in document_spans:
+        entry = {"start": span.start, "end": span.end, "label": span.label,
+                 "token_start": token_at_start[span.start],
+                 "token_end": token_at_end[span.end]}
         if span.source:
             entry["source"] = span.source
         if span.value is not None:
@@ -88,17 +200,54 @@ def _task(document: ExportableDocument, position: int, report: ExportReport) -> 
         spans.append(entry)
     report.documents += 1
     report.spans += len(spans)
-    input_hash = hash_unicode(document.text)
+    next_starts = [s for s, _ in bounds[1:]] + [len(text)]
     task = {
-        "text": document.text,
-        "tokens": [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
-                    "ws": bool(t.whitespace_)} for t in doc],
+        "text": text,
+        "tokens": [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": following > e}
+                   for i, ((s, e), following) in enumerate(zip(bounds, next_starts))],
         "spans": spans,
-        "_input_hash": input_hash,
-        "_task_hash": hash_unicode(
-            f"{input_hash} " + json.dumps([[s["start"], s["end"], s["label"]] for s in spans])),
-        "meta": document.meta,
     }
-    if document.status in ANSWER_OF_STATUS:  # a pending document is still a task to answer
+    kept = document.meta.get(PRODIGY_KEY)
+    kept = kept if isinstance(kept, dict) else {}
+    input_hash = kept.get("_input_hash")
+    if input_hash is None:
+        input_hash = _hashed(task, INPUT_HASH_KEYS)
+    task["_input_hash"] = input_hash
+    task["_task_hash"] = kept.get("_task_hash",
+                                  _hashed(task, TASK_HASH_KEYS, prefix=str(input_hash)))
+    # The view a whole-text annotation is made in: it tells a rejected task from a rejected
+    # suggestion (binary data) when the file is read back, and Prodigy's review needs it.
+    task["_view_id"] = kept.get("_view_id") or (
+        "spans_manual" if has_overlaps(document_spans) else "ner_manual")
+    for name in ("_session_id", "_annotator_id", "_timestamp"):
+        if name in kept:
+            task[name] = kept[name]
+    task["meta"] = {k: v for k, v in document.meta.items() if k != PRODIGY_KEY}
+    if document.status in ANSWER_OF_STATUS:
         task["answer"] = ANSWER_OF_STATUS[document.status]
+    else:  # pending: still a task to answer, which db-in must not take for an accepted one
+        task["answer"] = "ignore"
+        task[PENDING_MARK] = "pending"
     return task
+
+
+def _cut(text: str, bounds: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, int]]:
+    """spaCy's tokens cut at each position a span starts or ends inside one; where such a
+    position falls in the white space between tokens, that space becomes tokens too."""
+    pieces = []
+    position = 0
+    for start, end in bounds + [(len(text), len(text))]:
+        if position < start:  # white space before this token
+            first, last = bisect_left(cuts, position), bisect_right(cuts, start)
+            if first < last:
+                pieces += _split(position, start, cuts[first:last])
+        if start < end:
+            first, last = bisect_right(cuts, start), bisect_left(cuts, end)
+            pieces += _split(start, end, cuts[first:last])
+        position = end
+    return pieces
+
+
+def _split(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    edges = [start, *(c for c in cuts if start < c < end), end]
+    return list(zip(edges, edges[1:]))
