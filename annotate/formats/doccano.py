@@ -41,9 +41,8 @@ def is_doccano(record: dict) -> bool:
             or (isinstance(record.get("annotations"), list) and "data" not in record))
 
 
-def read_doccano(path: Path, report=None) -> Iterator[TextDocument]:
-    """`report` is accepted like other readers' (doccano records are read whole or refused,
-    so there is nothing to note)."""
+def read_doccano(path: Path) -> Iterator[TextDocument]:
+    """Each record read whole or refused: nothing is left out along the way."""
     for line, record, text in text_records(path):
         yield _document(path, line, record, text)
 
