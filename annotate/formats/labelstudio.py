@@ -1,124 +1,280 @@
-"""Label Studio's JSON export: a list of tasks, each with `data.text`, `annotations[].result[]`
-and `predictions[].result[]` whose `value` holds `start`, `end` and `labels`.
+"""Label Studio's JSON export: a list of tasks, each with `data.text`, people's work in
+`annotations` (`completions` before Label Studio 1.0) and the model's in `predictions`, each
+holding `result` items; a `labels` result's `value` holds `start`, `end`, `text`, `labels`.
 
-Predictions come in as the model's spans; each annotation as its annotator's accepted work
-(a cancelled one as skipped), named after Label Studio's `completed_by`.
+Predictions come in as the model's spans (their source is the `model_version`); each
+annotation as its annotator's accepted work (a cancelled one as skipped), named after
+`completed_by`. Results that are no text span (`choices`, `relation`, `textarea`,
+`rectanglelabels`, ...) are left out and reported: an annotation made of nothing else is
+not imported at all, since an accepted annotation with no spans would say "no entity here".
+
+What Label Studio knew a document by (task, annotation and result ids, the task's `meta`,
+which `data` keys were data) is kept in the document's meta under `labelstudio`, and written
+back on export.
 """
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from annotate.document import ExportableDocument, ExportReport, TextDocument
-from annotate.formats.checks import checked_span, checked_text
+from annotate.formats.checks import IMPORT_SOURCE, checked_span, checked_text
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import numbered_array_items
+from annotate.formats.notes import ImportNotes
 from annotate.spans import Span, Tokens
 from annotate.tokenizer import tokens_of
 
 TEXT_KEY = "text"  # the data key of the text, as in Label Studio's NER template
+RESERVED = "labelstudio"  # the meta key holding what Label Studio knew the document by
+SPAN_TYPE = "labels"  # the one result type that is a character span of the text
+NAMES = ("label", "text")  # from_name and to_name of Label Studio's NER template
+# Task keys of Label Studio's export (its task format and API pages; `completions` and
+# `task_path` from before 1.0). An unknown key holding results is refused: its results
+# would otherwise be dropped without a word.
+WORK_KEYS = ("annotations", "completions")
+KNOWN_KEYS = {
+    "id", "data", "meta", *WORK_KEYS, "predictions", "drafts", "created_at", "updated_at",
+    "inner_id", "total_annotations", "cancelled_annotations", "total_predictions",
+    "comment_count", "unresolved_comment_count", "last_comment_updated_at", "project",
+    "updated_by", "file_upload", "comment_authors", "annotators", "is_labeled", "overlap",
+    "completed_at", "annotations_results", "predictions_results", "predictions_score",
+    "predictions_model_versions", "annotations_ids", "predictions_ids", "avg_lead_time",
+    "draft_exists", "storage_filename", "ground_truth", "agreement", "task_path",
+}
+_NUMBERED_USER = re.compile(r"labelstudio-user-(\d+)")
 
 
-def read_labelstudio(path: Path) -> Iterator[TextDocument]:
-    """A task at a time, so a large export is read in constant memory."""
+def read_labelstudio(path: Path, report: ImportNotes | None = None) -> Iterator[TextDocument]:
+    """A task at a time, so a large export is read in constant memory. What is left out
+    without refusing the file is counted in `report`, when given."""
+    notes = report if report is not None else ImportNotes()
     number = 0
     for number, (line, task) in enumerate(numbered_array_items(path), start=1):
-        yield _document(path, f"{line} (task {number})", task)
+        yield _Task(path, f"{line} (task {number})", notes).document(task)
     if not number:
         raise InputError(path, "expected a JSON list of Label Studio tasks; it is empty")
 
 
-def _document(path: Path, where: str, task) -> TextDocument:
-    data = task.get("data") if isinstance(task, dict) else None
-    text = data.get(TEXT_KEY) if isinstance(data, dict) else None
-    checked_text(path, where, text, 'needs "data": {"text": ...} with some text')
-    tokens = tokens_of(text)
-    predictions = None
-    for prediction in _list(path, where, task, "predictions"):
-        predictions = (predictions or ()) + _spans(path, where, text, tokens, prediction)
-    annotations: dict[str, tuple[tuple[Span, ...], str]] = {}
-    for annotation in _list(path, where, task, "annotations"):
-        name = _annotator_name(path, where, annotation.get("completed_by"))
-        if name in annotations:  # keeping one would drop the other without a word
-            raise InputError(path, f"two annotations by {name}; Goldspan keeps one per person",
-                             where)
-        annotations[name] = (_spans(path, where, text, tokens, annotation),
-                             "skipped" if annotation.get("was_cancelled") else "accepted")
-    meta = {k: v for k, v in data.items() if k != TEXT_KEY}
-    if "id" in task:
-        meta["labelstudio_id"] = task["id"]
-    return TextDocument(text, tuple(sorted(predictions)) if predictions is not None else None,
-                        meta, path.name, "accepted" if annotations else "pending",
-                        annotations=annotations)
+class _Task:
+    """Reads one task: its place in the file for faults and notes."""
+
+    def __init__(self, path: Path, where: str, notes: ImportNotes):
+        self.path, self.where, self.notes = path, where, notes
+        self.place = f"{path}:{where}"
+        self.names: list[str] | None = None  # from_name and to_name of its first span
+
+    def fault(self, message: str) -> InputError:
+        return InputError(self.path, message, self.where)
+
+    def document(self, task) -> TextDocument:
+        data = task.get("data") if isinstance(task, dict) else None
+        text = data.get(TEXT_KEY) if isinstance(data, dict) else None
+        checked_text(self.path, self.where, text, 'needs "data": {"text": ...} with some text')
+        self._refuse_unknown_work(task)
+        tokens = tokens_of(text)
+        kept: dict = {}
+        predictions = self._predictions(task, text, tokens, kept)
+        annotations = self._annotations(task, text, tokens, kept)
+        self._note_drafts(task)
+        if self.names and tuple(self.names) != NAMES:
+            kept["names"] = self.names
+        meta = self._meta(task, data, kept)
+        return TextDocument(text, predictions, meta, self.path.name,
+                            "accepted" if annotations else "pending", annotations=annotations)
+
+    def _refuse_unknown_work(self, task: dict) -> None:
+        for key, value in task.items():
+            if key not in KNOWN_KEYS and isinstance(value, list) and any(
+                    isinstance(item, dict) and isinstance(item.get("result"), list)
+                    for item in value):
+                raise self.fault(f'"{key}" holds results, but is none of Label Studio\'s '
+                                 'task keys Goldspan reads ("annotations", "completions", '
+                                 '"predictions"); rename it or remove it')
+
+    def _predictions(self, task: dict, text: str, tokens: Tokens,
+                     kept: dict) -> tuple[Span, ...] | None:
+        found: tuple[Span, ...] | None = None
+        for prediction in self._list(task, "predictions"):
+            version = prediction.get("model_version")
+            source = version if isinstance(version, str) and version.strip() else IMPORT_SOURCE
+            spans, ids, others = self._results(prediction, text, tokens, source)
+            if others and not spans:
+                self.notes.note(f"prediction with only {_types(others)} results, no text "
+                                "span: not imported", self.place)
+                continue
+            self._note_beside(others)
+            found = (found or ()) + spans
+            if ids:
+                kept.setdefault("prediction_result_ids", {}).update(ids)
+            about = {k: prediction[k] for k in ("id", "score") if _scalar(prediction.get(k))}
+            if about:
+                kept.setdefault("predictions", {})[source] = about
+        return tuple(sorted(found)) if found is not None else None
+
+    def _annotations(self, task: dict, text: str, tokens: Tokens,
+                     kept: dict) -> dict[str, tuple[tuple[Span, ...], str]]:
+        annotations: dict[str, tuple[tuple[Span, ...], str]] = {}
+        for key in WORK_KEYS:
+            for annotation in self._list(task, key):
+                completed_by = annotation.get("completed_by")
+                name = self._annotator_name(completed_by)
+                if name in annotations:  # keeping one would drop the other without a word
+                    raise self.fault(f"two annotations by {name}; Goldspan keeps one per "
+                                     "person")
+                spans, ids, others = self._results(annotation, text, tokens, IMPORT_SOURCE)
+                if others and not spans:
+                    self.notes.note(f"annotation with only {_types(others)} results, no text "
+                                    "span: not imported", self.place)
+                    continue
+                self._note_beside(others)
+                annotations[name] = (spans, "skipped" if annotation.get("was_cancelled")
+                                     else "accepted")
+                if _scalar(annotation.get("id")):
+                    kept.setdefault("annotation_ids", {})[name] = annotation["id"]
+                if isinstance(completed_by, dict):
+                    kept.setdefault("completed_by", {})[name] = completed_by
+                if ids:
+                    kept.setdefault("result_ids", {})[name] = ids
+        return annotations
+
+    def _note_drafts(self, task: dict) -> None:
+        drafts = task.get("drafts")
+        for draft in drafts if isinstance(drafts, list) else ():
+            if isinstance(draft, dict) and draft.get("result"):
+                self.notes.note("draft (work not submitted in Label Studio): not imported",
+                                self.place)
+
+    def _note_beside(self, others: list[str]) -> None:
+        for kind in others:
+            self.notes.note(f"{kind} result beside text spans: left out", self.place)
+
+    def _meta(self, task: dict, data: dict, kept: dict) -> dict:
+        """The data's other keys and the task's `meta` as the document's meta; which came
+        from where (and a `meta` value a data key hides) under RESERVED."""
+        task_meta = task.get("meta")
+        if task_meta is None:
+            task_meta = {}
+        if not isinstance(task_meta, dict):
+            raise self.fault(f'"meta" must be an object, not {task_meta!r}')
+        if RESERVED in data or RESERVED in task_meta:
+            raise self.fault(f'"{RESERVED}" is the meta key Goldspan keeps Label Studio\'s '
+                             "ids under; rename that key")
+        meta = {k: v for k, v in data.items() if k != TEXT_KEY}
+        if meta:
+            kept["data_keys"] = sorted(meta)
+        hidden = {k: v for k, v in task_meta.items() if k in meta}
+        if hidden:
+            kept["meta"] = hidden
+        meta.update((k, v) for k, v in task_meta.items() if k not in hidden)
+        if _scalar(task.get("id")):
+            kept["task_id"] = task["id"]
+        if kept:
+            meta[RESERVED] = kept
+        return meta
+
+    def _annotator_name(self, completed_by) -> str:
+        """The e-mail, else the user id; an annotation without either is "labelstudio"'s."""
+        if isinstance(completed_by, dict):
+            completed_by = completed_by.get("email") or completed_by.get("id")
+            if isinstance(completed_by, str):
+                return completed_by
+        if completed_by is None:
+            return "labelstudio"
+        if isinstance(completed_by, bool) or not isinstance(completed_by, (int, str)):
+            raise self.fault('"completed_by" must be a user id or an object with "email" or '
+                             f'"id", not {completed_by!r}')
+        return f"labelstudio-user-{completed_by}"
+
+    def _list(self, task: dict, key: str) -> list[dict]:
+        found = task.get(key)
+        if found is None:
+            return []
+        if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+            raise self.fault(f'"{key}" must be a list of objects')
+        return found
+
+    def _results(self, block: dict, text: str, tokens: Tokens,
+                 source: str) -> tuple[tuple[Span, ...], dict[str, object], list[str]]:
+        """The text spans of an annotation or prediction, their result ids by span
+        ("start-end-LABEL"), and the type of every result that is not a text span."""
+        results = block.get("result")
+        if results is None:
+            return (), {}, []
+        if not isinstance(results, list):
+            raise self.fault('"result" must be a list')
+        spans, ids, others = [], {}, []
+        for number, result in enumerate(results, start=1):
+            if not isinstance(result, dict):
+                raise self.fault(f"result {number} must be an object, not {result!r}")
+            value = result.get("value")
+            if value is not None and not isinstance(value, dict):  # only a relation has none
+                raise self.fault(f'result {number}: "value" must be an object, not {value!r}')
+            kind = _result_type(result)
+            if not isinstance(kind, str):
+                raise self.fault(f'result {number}: "type" must be a string, not {kind!r}')
+            if kind != SPAN_TYPE:
+                others.append(kind)
+                continue
+            if value is None:
+                raise self.fault(f'result {number} is a "labels" result without a "value"')
+            labels = value.get("labels")
+            if not isinstance(labels, list) or not labels:
+                raise self.fault(f"result {number} at {value.get('start')!r} has no "
+                                 '"labels" list')
+            start, end = self._code_points(text, value)
+            names = [result.get("from_name"), result.get("to_name")]
+            if self.names is None and all(isinstance(n, str) for n in names):
+                self.names = names
+            for label in labels:
+                span = checked_span(self.path, self.where, text, start, end, label, tokens,
+                                    source)
+                spans.append(span)
+                if _scalar(result.get("id")):
+                    ids[_span_key(span)] = result["id"]
+        return tuple(sorted(spans)), ids, others
+
+    def _code_points(self, text: str, value: dict) -> tuple:
+        """The result's offsets in code points, as Python counts. Older Label Studio counted
+        JavaScript's UTF-16 units, so after an emoji every offset was off; where the
+        result's own `text` shows that, the offsets are converted rather than trusted."""
+        start, end, covered = value.get("start"), value.get("end"), value.get("text")
+        offsets = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
+        if not isinstance(covered, str) or not offsets or not 0 <= start < end:
+            return start, end  # checked_span says what is wrong, if anything
+        if text[start:end] == covered:
+            return start, end
+        units = _utf16_to_code_points(text)
+        if end < len(units) and text[units[start]:units[end]] == covered:
+            return units[start], units[end]
+        raise self.fault(f"the result at {start}-{end} says {covered!r} but the text there "
+                         f"is {text[start:end]!r}")
 
 
-def _annotator_name(path: Path, where: str, completed_by) -> str:
-    """The e-mail, else the user id; an annotation without either is "labelstudio"'s."""
-    if isinstance(completed_by, dict):
-        completed_by = completed_by.get("email") or completed_by.get("id")
-        if isinstance(completed_by, str):
-            return completed_by
-    if completed_by is None:
-        return "labelstudio"
-    if isinstance(completed_by, bool) or not isinstance(completed_by, (int, str)):
-        raise InputError(path, '"completed_by" must be a user id or an object with "email" '
-                               f"or \"id\", not {completed_by!r}", where)
-    return f"labelstudio-user-{completed_by}"
+def _result_type(result: dict):
+    """The result's `type`; one written without it is a span if its value holds `labels`
+    (Label Studio names a result's value key after its type)."""
+    if "type" in result:
+        return result["type"]
+    value = result.get("value")
+    if isinstance(value, dict) and "labels" in value:
+        return SPAN_TYPE
+    return "relation" if "from_id" in result else "untyped"
 
 
-def _list(path: Path, where: str, task: dict, key: str) -> list[dict]:
-    found = task.get(key)
-    if found is None:
-        return []
-    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
-        raise InputError(path, f'"{key}" must be a list of objects', where)
-    return found
+def _types(kinds: list[str]) -> str:
+    return ", ".join(sorted(set(kinds)))
 
 
-def _spans(path: Path, where: str, text: str, tokens: Tokens, block: dict) -> tuple[Span, ...]:
-    results = block.get("result")
-    if results is None:
-        return ()
-    if not isinstance(results, list):
-        raise InputError(path, '"result" must be a list', where)
-    spans = []
-    for number, result in enumerate(results, start=1):
-        if not isinstance(result, dict):
-            raise InputError(path, f"result {number} must be an object, not {result!r}", where)
-        value = result.get("value")
-        if value is None:
-            continue  # a relation: no value, no span
-        if not isinstance(value, dict):
-            raise InputError(path, f'result {number}: "value" must be an object, not '
-                                   f"{value!r}", where)
-        if "start" not in value and "end" not in value:
-            continue  # not a span (a choice, a rating, a text area)
-        labels = value.get("labels") or value.get("hypertextlabels")
-        if not isinstance(labels, list) or not labels:
-            raise InputError(path, f"result {number} at {value.get('start')!r} has no "
-                                   '"labels" list', where)
-        start, end = _code_points(path, where, text, value)
-        for label in labels:
-            spans.append(checked_span(path, where, text, start, end, label, tokens))
-    return tuple(sorted(spans))
+def _scalar(value) -> bool:
+    """An id or score worth keeping: a number or a string, never a structure."""
+    return isinstance(value, (int, float, str)) and not isinstance(value, bool)
 
 
-def _code_points(path: Path, where: str, text: str, value: dict) -> tuple:
-    """The result's offsets in code points, as Python counts. Older Label Studio counted
-    JavaScript's UTF-16 units, so after an emoji every offset was off; where the result's
-    own `text` shows that, the offsets are converted rather than trusted."""
-    start, end, covered = value.get("start"), value.get("end"), value.get("text")
-    offsets = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
-    if not isinstance(covered, str) or not offsets or not 0 <= start < end:
-        return start, end  # checked_span says what is wrong, if anything
-    if text[start:end] == covered:
-        return start, end
-    units = _utf16_to_code_points(text)
-    if end < len(units) and text[units[start]:units[end]] == covered:
-        return units[start], units[end]
-    raise InputError(path, f"the result at {start}-{end} says {covered!r} but the text there "
-                           f"is {text[start:end]!r}", where)
+def _span_key(span: Span) -> str:
+    return f"{span.start}-{span.end}-{span.label}"
 
 
 def _utf16_to_code_points(text: str) -> list[int]:
@@ -131,22 +287,101 @@ def _utf16_to_code_points(text: str) -> list[int]:
 
 
 def write_labelstudio(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:
-    """One task per document with its spans as one annotation. Written a task at a time."""
+    """One task per document, written a task at a time. The model's spans (a document
+    whose `annotator` is None) go to `predictions`, one per model version; anyone's work to
+    one annotation with its `completed_by`. Ids and keys a Label Studio import had are
+    written back."""
     report = ExportReport()
     with open(path, "w", encoding="utf-8") as out:
         out.write("[")
         for number, document in enumerate(documents, start=1):
-            results = [{"id": f"{number}-{i}", "from_name": "label", "to_name": "text",
-                        "type": "labels",
-                        "value": {"start": s.start, "end": s.end, "text": s.text(document.text),
-                                  "labels": [s.label]}}
-                       for i, s in enumerate(document.spans, start=1)]
-            task = {"id": number, "data": {TEXT_KEY: document.text, **{
-                        k: v for k, v in document.meta.items() if k != TEXT_KEY}},
-                    "annotations": [{"result": results,
-                                     "was_cancelled": document.status == "skipped"}]}
+            task = _task(number, document)
             out.write(("\n" if number == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
             report.documents += 1
-            report.spans += len(results)
+            report.spans += len(document.spans)
         out.write("\n]\n")
     return report
+
+
+def _task(number: int, document: ExportableDocument) -> dict:
+    meta = dict(document.meta)
+    kept = meta.pop(RESERVED, None)
+    kept = kept if isinstance(kept, dict) else {}
+    data_keys = [k for k in kept.get("data_keys", ()) if isinstance(k, str) and k in meta]
+    data = {TEXT_KEY: document.text, **{k: meta.pop(k) for k in data_keys if k != TEXT_KEY}}
+    hidden = kept.get("meta")
+    task_meta = {**meta, **(hidden if isinstance(hidden, dict) else {})}
+    task: dict = {"id": kept.get("task_id", number), "data": data}
+    if task_meta:
+        task["meta"] = task_meta
+    names = kept.get("names")
+    if not (isinstance(names, list) and len(names) == 2
+            and all(isinstance(n, str) for n in names)):
+        names = NAMES
+    # A TextDocument has no annotator: its spans are written as an annotation, as before.
+    annotator = getattr(document, "annotator", "")
+    if annotator is None:
+        task["predictions"] = _predictions(number, document, kept, names)
+        return task
+    annotation: dict = {}
+    annotation_id = _mapping(kept, "annotation_ids").get(annotator)
+    if annotation_id is not None:
+        annotation["id"] = annotation_id
+    completed_by = _completed_by(annotator, _mapping(kept, "completed_by"))
+    if completed_by is not None:
+        annotation["completed_by"] = completed_by
+    ids = _mapping(_mapping(kept, "result_ids"), annotator)
+    annotation["result"] = _labels_results(number, document.text, document.spans, ids, names)
+    annotation["was_cancelled"] = document.status == "skipped"
+    task["annotations"] = [annotation]
+    return task
+
+
+def _predictions(number: int, document: ExportableDocument, kept: dict, names) -> list[dict]:
+    by_source: dict[str, list[Span]] = {}
+    for span in document.spans:
+        by_source.setdefault(span.source or IMPORT_SOURCE, []).append(span)
+    ids = _mapping(kept, "prediction_result_ids")
+    about = _mapping(kept, "predictions")
+    predictions = []
+    for source, spans in by_source.items():
+        prediction = {k: v for k, v in _mapping(about, source).items() if k in ("id", "score")}
+        prediction["model_version"] = source
+        prediction["result"] = _labels_results(number, document.text, spans, ids, names)
+        predictions.append(prediction)
+    return predictions
+
+
+def _labels_results(number: int, text: str, spans: Iterable[Span], ids: dict,
+                    names) -> list[dict]:
+    """A `labels` result per span; spans that were one result in the source (one region
+    with several labels) are one result again."""
+    results: dict[tuple, dict] = {}
+    for index, span in enumerate(spans, start=1):
+        known = ids.get(_span_key(span))
+        known = known if _scalar(known) else None
+        key = (known, span.start, span.end) if known is not None else (index,)
+        if key in results:
+            results[key]["value"]["labels"].append(span.label)
+            continue
+        results[key] = {"id": known if known is not None else f"{number}-{index}",
+                        "from_name": names[0], "to_name": names[1], "type": SPAN_TYPE,
+                        "value": {"start": span.start, "end": span.end,
+                                  "text": span.text(text), "labels": [span.label]}}
+    return list(results.values())
+
+
+def _completed_by(annotator: str, originals: dict):
+    """What Label Studio called the annotator: the user object it gave, the user id behind
+    a `labelstudio-user-N` name, or the name as an e-mail; none for "labelstudio"."""
+    if annotator in originals:
+        return originals[annotator]
+    if not annotator or annotator == "labelstudio":
+        return None
+    numbered = _NUMBERED_USER.fullmatch(annotator)
+    return int(numbered.group(1)) if numbered else {"email": annotator}
+
+
+def _mapping(holder: dict, key) -> dict:
+    found = holder.get(key) if isinstance(holder, dict) else None
+    return found if isinstance(found, dict) else {}
