@@ -84,8 +84,10 @@ def _ann_lines(path: Path) -> Iterator[str]:
 
 
 def _number(path: Path, line: int, value: str) -> int:
-    if not value.isascii() or not value.isdigit():  # int() would take " 7", "1_0", "٣"
-        raise InputError(path, f"{value!r} is not a character offset", line)
+    # int() would take " 7", "1_0", "٣", and refuses past 4,300 digits with its own error
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        shown = value if len(value) <= 20 else f"{value[:20]}…"
+        raise InputError(path, f"{shown!r} is not a character offset", line)
     return int(value)
 
 

@@ -259,3 +259,11 @@ def test_a_bad_byte_in_a_json_list_names_its_line(tmp_path):
     path.write_bytes(b'[\n{"data": {"text": "Lyon"}},\n{"data": {"text": "Caf\xe9"}}\n]')
     with pytest.raises(InputError, match=r"tasks.json:3: not UTF-8 text \(byte 0xe9\)"):
         list(json_array_items(path, chunk_size=4))
+
+
+def test_a_brat_offset_of_thousands_of_digits_is_one_clear_error(tmp_path):
+    from annotate.formats.brat import read_brat
+    (tmp_path / "a.txt").write_text("Well over 7,500 people marched in Lyon.")
+    (tmp_path / "a.ann").write_text("T0\tGPE " + "9" * 5000 + " 4\tWell\n")
+    with pytest.raises(InputError, match="a.ann:1: "):
+        list(read_brat(tmp_path))
