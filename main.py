@@ -18,9 +18,12 @@ from tqdm import tqdm
 
 from annotate import qa_output
 from annotate.formats import InputError, export_format
+from annotate.formats.checks import MISALIGNED_CHOICES
+from annotate.formats.conll import parse_doc_sep
 from annotate.label_map import parse_label_map
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
+from annotate.reading import summary_lines
 from annotate.sampling import stratified_sample
 from annotate.spans import Mode
 from store import jobs, qa_figures, queries, reviews
@@ -47,6 +50,9 @@ class ImportFormat(str, Enum):
     labelstudio = "labelstudio"
     brat = "brat"
     conll = "conll"
+
+
+Misaligned = Enum("Misaligned", {choice: choice for choice in MISALIGNED_CHOICES}, type=str)
 
 
 class ExportFormat(str, Enum):
@@ -164,18 +170,34 @@ def import_documents(
     status: Annotated[Optional[Status], typer.Option(
         help="With --annotator: the status of that work [default: the file's answer, "
              "else pending]", show_default=False)] = None,
+    misaligned: Annotated[Misaligned, typer.Option(
+        help="Spans off spaCy's token boundaries: refuse (list them all), keep, expand, "
+             "contract or skip")] = Misaligned.refuse,
+    doc_sep: Annotated[str, typer.Option(
+        help="CoNLL: what ends a document: docstart, blank-lines or a number of sentences "
+             "[default: docstart if the file has -DOCSTART- lines, else blank-lines]",
+        show_default=False)] = "auto",
     db: DbOption = None, dataset: DatasetOption = "default",
 ) -> None:
     """Import documents; a text already in the dataset is skipped (with --annotator, the
-    annotation is added to it). Nothing is stored unless every file reads cleanly."""
+    annotation is added to it). Nothing is stored unless every file reads cleanly. Says per
+    file what was read, and what was left out or changed and why."""
     with reported_errors():
         if status is not None and (annotator is None or status is Status.any):
             raise jobs.JobError("--status takes accepted, rejected, skipped or pending, and "
                                 "goes with --annotator")
         label_set = load_label_set(labels)
         renames = parse_label_map(label_map) if label_map else None
+        try:
+            split = parse_doc_sep(doc_sep)
+        except ValueError as error:
+            raise jobs.JobError(str(error)) from None
+        reports: list = []
         with progress_bar(None, "doc") as bar:
-            documents = jobs.read_inputs(paths, format.value, bar.update, renames)
+            documents = jobs.read_inputs(paths, format.value, bar.update, renames,
+                                         misaligned.value, reports, split)
+        for line in summary_lines(reports) + label_map_lines(renames):
+            typer.echo(line)
         with documents:
             open_database(db)
             result = jobs.store_documents(dataset, label_set, mode, documents, annotator,
@@ -248,8 +270,13 @@ def export(
         with progress_bar(None, "doc") as bar:
             reports = jobs.export_dataset(target, out, chosen.value, status.value, split, seed,
                                           spans_key, bar.update, renames)
+    for line in label_map_lines(renames):
+        typer.echo(line)
     for path, report in reports.items():
         typer.echo(f"wrote {report.documents} documents with {report.spans} spans to {path}")
+        for position, relation in getattr(report, "dropped_relations", [])[:20]:
+            typer.echo(f"  document {position}: relation {relation} left out: one of its "
+                       "entities is no longer there")
         if report.overlapping_documents:
             where = (f"written to doc.spans[{spans_key!r}] only, not doc.ents"
                      if chosen is ExportFormat.spacy else
@@ -266,6 +293,15 @@ def export(
                            f"{item.span.label} {item.text!r}")
     if status is Status.accepted:
         report_held_back(queries.held_back(target.id))
+
+
+def label_map_lines(renames) -> list[str]:
+    """What --label-map did: labels it dropped, and keys that matched no label."""
+    if renames is None:
+        return []
+    lines = [f"--label-map left out {n} {label} spans" for label, n in renames.dropped.items()]
+    lines += [f"--label-map: {key} matched no label in the input" for key in renames.unused()]
+    return lines
 
 
 def report_held_back(held: list) -> None:

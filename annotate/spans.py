@@ -149,6 +149,14 @@ class Tokens:
             and j < len(self.ends) and self.ends[j] == end
         )
 
+    def inside(self, start: int, end: int) -> tuple[int, int] | None:
+        """The largest token-aligned range within the selection (None: no whole token)."""
+        first = bisect_left(self.starts, start)  # first token starting at or after start
+        last = bisect_right(self.ends, end) - 1  # last token ending at or before end
+        if first >= len(self.starts) or last < first:
+            return None
+        return self.starts[first], self.ends[last]
+
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """The smallest token-aligned range covering every token the selection touches.
 

@@ -11,7 +11,6 @@ import glob
 import os
 import shutil
 import socket
-import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager, suppress
@@ -23,11 +22,12 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from peewee import SqliteDatabase
 
 from annotate.document import ExportReport, TextDocument
-from annotate.formats import FOLDER_FORMATS, WRITERS, input_files, read_file
+from annotate.formats import FOLDER_FORMATS, WRITERS
 from annotate.formats.docbin import DEFAULT_SPANS_KEY
 from annotate.label_map import relabelled
 from annotate.labels import LabelRecord
 from annotate.preannotate import PipelineSpec, predict
+from annotate.reading import FileReport, read_documents
 from annotate.spans import Mode
 from annotate.spool import DocumentSpool, process_alive, remove_stale_spools
 from annotate.split import dev_set
@@ -52,19 +52,21 @@ class JobError(Exception):
 
 def read_inputs(
     paths: Sequence[Path], fmt: str = "auto", progress: Progress = _no_progress,
-    label_map: Mapping[str, str] | None = None,
+    label_map: Mapping[str, str] | None = None, misaligned: str = "refuse",
+    reports: list[FileReport] | None = None, doc_sep: str | int | None = None,
 ) -> DocumentSpool:
-    """Every document of every file, each checked, labels renamed by the map; InputError on
-    the first fault. Call it before opening the store, so that bad input leaves no trace
-    there. The documents are spooled to a temporary file: memory stays flat for any input.
-    `progress` is told of each document read."""
+    """Every document of every file, each checked, misaligned spans handled as `misaligned`
+    says, labels renamed by the map; InputError on a fault. Call it before opening the
+    store, so that bad input leaves no trace there. The documents are spooled to a temporary
+    file: memory stays flat for any input. `progress` is told of each document read;
+    `reports` gets what each file gave (annotate.reading.FileReport)."""
     remove_stale_spools()  # left by imports that were killed
     spool = DocumentSpool()
     try:
-        for path, file_format in input_files(list(paths), fmt):
-            for document in read_file(path, file_format):
-                spool.add(relabelled(document, label_map or {}))
-                progress(1)
+        for document in read_documents(list(paths), fmt, misaligned, label_map, reports,
+                                       doc_sep):
+            spool.add(document)
+            progress(1)
     except BaseException:
         spool.close()
         raise
@@ -313,11 +315,16 @@ def _write_whole(writer, documents: Iterable, path: Path, folder: bool = False) 
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_exports(path)
     prefix = f"{_temporary_prefix(path)}{os.getpid()}-{socket.gethostname()}-"
-    if folder:
-        temporary = tempfile.mkdtemp(dir=path.parent, prefix=prefix)
-    else:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix)
-        os.close(handle)
+    while True:  # made as open() and mkdir() make them, so the umask sets their permissions
+        temporary = str(path.parent / f"{prefix}{os.urandom(6).hex()}")
+        try:
+            if folder:
+                os.mkdir(temporary, 0o777)
+            else:
+                os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            break
+        except FileExistsError:
+            continue
     try:
         report = writer(documents, Path(temporary))
         if folder and path.is_dir():

@@ -46,9 +46,12 @@ def run_with_progress(
     return job
 
 
-def import_job(dataset: DatasetRecord, paths: list[Path]):
+def import_job(dataset: DatasetRecord, paths: list[Path], misaligned: str = "refuse",
+               reports: list | None = None):
+    """`reports` gets what each file gave (annotate.reading.FileReport)."""
     def work(progress):
-        with jobs.read_inputs(paths, "auto", progress) as documents:  # checked before storing
+        with jobs.read_inputs(paths, "auto", progress, misaligned=misaligned,
+                              reports=reports) as documents:  # checked before storing
             # Storing reports chunks too, so Cancel also stops it (nothing is kept then).
             return jobs.store_documents(dataset.name, dataset.labels, dataset.mode, documents,
                                         progress=progress)

@@ -6,10 +6,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
-    QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit, QMainWindow,
+    QMessageBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from annotate.formats.checks import MISALIGNED_CHOICES
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import jobs
 from store.db import read_only
@@ -241,18 +242,32 @@ class MainWindow(QMainWindow):
             self, "Import documents", "",
             "Documents (*.txt *.jsonl *.ndjson *.json *.spacy *.conll *.iob *.bio *.ann);;"
             "All files (*)")
-        if paths:
-            self.start_import([Path(p) for p in paths])
+        if not paths:
+            return
+        choices = [f"{name}: {meaning}" for name, meaning in MISALIGNED_CHOICES.items()]
+        chosen, ok = QInputDialog.getItem(
+            self, "Import documents", "Spans that do not start and end on spaCy's token "
+            "boundaries:", choices, 0, False)
+        if ok:
+            self.start_import([Path(p) for p in paths], chosen.split(":")[0])
 
-    def start_import(self, paths: list[Path]) -> Job:
+    def start_import(self, paths: list[Path], misaligned: str = "refuse") -> Job:
+        reports: list = []
+
         def done(result) -> None:
             skipped = f", {result.duplicates} already there" if result.duplicates else ""
-            self.statusBar().showMessage(f"{result.added} documents added{skipped}.", 8000)
+            changed = sum(sum(r.changed.values()) for r in reports)
+            left_out = sum(sum(r.left_out.values()) for r in reports)
+            notes = (f"; {changed} spans off token boundaries changed" if changed else "") + (
+                f"; {left_out} spans left out" if left_out else "")
+            self.statusBar().showMessage(f"{result.added} documents added{skipped}{notes}.",
+                                         10000)
             if jobs.count_to_preannotate(self.session.dataset):
                 self.start_preannotation()  # first: new documents wait for their spans
             self.reload_list()
         return run_with_progress(self, "Importing documents", 0,  # documents: not known yet
-                                 import_job(self.session.dataset, paths), done)
+                                 import_job(self.session.dataset, paths, misaligned, reports),
+                                 done)
 
     def preannotate_documents(self) -> None:
         if not jobs.count_to_preannotate(self.session.dataset):

@@ -12,6 +12,7 @@ from annotate.formats.doccano import is_doccano, read_doccano, write_doccano
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import first_record
 from annotate.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotate.formats.notes import ImportNotes
 from annotate.formats.prodigy import read_jsonl, write_jsonl
 from annotate.formats.text import read_text_file, text_files
 
@@ -71,8 +72,14 @@ def input_files(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
     return files
 
 
-def read_file(path: Path, fmt: str) -> Iterable[TextDocument]:
+def read_file(path: Path, fmt: str, notes: ImportNotes | None = None,
+              doc_sep: str | int | None = None) -> Iterable[TextDocument]:
     """Every document in one file, one at a time where the format allows; InputError on the
-    first fault."""
+    first fault. `notes` gets what a reader left out without refusing (Label Studio's
+    results that are not text spans); `doc_sep` splits a CoNLL file into documents."""
+    if fmt == "labelstudio":
+        return read_labelstudio(path, report=notes)
+    if fmt == "conll":
+        return read_conll(path, doc_sep=doc_sep)
     documents = READERS[fmt](path)
     return [documents] if isinstance(documents, TextDocument) else documents

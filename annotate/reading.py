@@ -1,0 +1,137 @@
+"""Reading an import's files under its choices, with a report of what each file gave: every
+record is either read faithfully or counted as left out, with the first few places."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from annotate.document import TextDocument
+from annotate.formats import input_files, read_file
+from annotate.formats.checks import Alignment, OffBoundary, aligning
+from annotate.formats.conll import describe
+from annotate.formats.errors import InputError
+from annotate.formats.notes import ImportNotes
+from annotate.label_map import relabelled
+from annotate.spans import Span
+
+EXAMPLES = 5  # places named per reason; the rest are counted
+REFUSED_SHOWN = 20  # misaligned spans listed when they refuse the import
+
+
+@dataclass
+class FileReport:
+    """What one file gave: documents and spans read, spans changed or left out and why."""
+
+    path: Path
+    format: str
+    documents: int = 0
+    spans: int = 0  # read, the model's and people's
+    changed: Counter = field(default_factory=Counter)  # reason -> spans
+    left_out: Counter = field(default_factory=Counter)  # reason -> spans or records
+    places: dict[str, list[str]] = field(default_factory=dict)  # reason -> first places
+    # Records the reader passed over without refusing (counted in records, not spans).
+    notes: ImportNotes = field(default_factory=ImportNotes)
+    decided: str | None = None  # what the reader made of the file (CoNLL: scheme, split)
+
+    @property
+    def kept(self) -> int:
+        return self.spans - sum(self.left_out.values())
+
+    def note(self, tally: Counter, reason: str, place: str) -> None:
+        tally[reason] += 1
+        shown = self.places.setdefault(reason, [])
+        if len(shown) < EXAMPLES:
+            shown.append(place)
+
+
+def read_documents(
+    paths: list[Path], fmt: str = "auto", misaligned: str = "refuse",
+    label_map: Mapping[str, str] | None = None, reports: list[FileReport] | None = None,
+    doc_sep: str | int | None = None,
+) -> Iterator[TextDocument]:
+    """Every document of every file, checked, with misaligned spans handled as `misaligned`
+    says and labels renamed by the map. With "refuse", reading goes on to the end and then
+    one InputError lists every misaligned span. `reports` gets a FileReport per file."""
+    refused: list[OffBoundary] = []
+    first_refused_in: Path | None = None
+    for path, file_format in input_files(paths, fmt):
+        report = FileReport(path, file_format)
+        if reports is not None:
+            reports.append(report)
+        alignment = Alignment(misaligned)
+        with aligning(alignment):
+            for document in read_file(path, file_format, report.notes, doc_sep):
+                report.decided = report.decided or describe(document.meta)
+                met, alignment.met = alignment.met, []
+                document = _settled(document, met, report, misaligned)
+                report.documents += 1
+                report.spans += _span_count(document) + sum(o.outcome is None for o in met)
+                if misaligned == "refuse" and met:
+                    refused += met
+                    first_refused_in = first_refused_in or path
+                if not refused:
+                    yield relabelled(document, label_map or {})
+    if refused:
+        raise InputError(first_refused_in, _refusal(refused))
+
+
+def _settled(document: TextDocument, met: list[OffBoundary], report: FileReport,
+             alignment_choice: str) -> TextDocument:
+    """The document with its misaligned spans as the choice made them: those left out are
+    taken out of its spans and of people's work alike."""
+    if not met:
+        return document
+    dropped = [o.span for o in met if o.outcome is None]
+    for found in met:
+        if found.outcome is None:
+            reason = ("misaligned, no whole token inside: left out"
+                      if alignment_choice == "contract" else "misaligned, left out")
+            report.note(report.left_out, reason, f"{found.where} {found.seen}")
+        elif found.outcome != found.span:
+            report.note(report.changed, "misaligned, snapped to tokens",
+                        f"{found.where} {found.seen} -> {found.outcome.start}-"
+                        f"{found.outcome.end}")
+        else:
+            report.note(report.changed, "misaligned, kept as characters",
+                        f"{found.where} {found.seen}")
+    if not dropped:
+        return document
+
+    def without(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+        return tuple(s for s in spans if s not in dropped)
+
+    return replace(
+        document, spans=None if document.spans is None else without(document.spans),
+        annotations={name: (without(spans), status)
+                     for name, (spans, status) in document.annotations.items()})
+
+
+def _span_count(document: TextDocument) -> int:
+    return len(document.spans or ()) + sum(len(spans) for spans, _ in
+                                           document.annotations.values())
+
+
+def _refusal(refused: list[OffBoundary]) -> str:
+    shown = "; ".join(f"{o.where}: {o.span.label} {o.span.start}-{o.span.end} {o.seen!r}"
+                      for o in refused[:REFUSED_SHOWN])
+    more = f"; and {len(refused) - REFUSED_SHOWN} more" if len(refused) > REFUSED_SHOWN else ""
+    return (f"{len(refused)} spans do not start and end on token boundaries: {shown}{more}. "
+            "Nothing was imported; choose --misaligned keep, expand, contract or skip")
+
+
+def summary_lines(reports: list[FileReport]) -> list[str]:
+    """Per file: what was read and what was left out or changed, with the first places."""
+    lines = []
+    for report in reports:
+        decided = f" ({report.decided})" if report.decided else ""
+        lines.append(f"{report.path}: {report.format}{decided}, {report.documents} "
+                     f"documents, {report.spans} spans read, {report.kept} kept")
+        lines += [f"  left out: {line}" for line in report.notes.lines()]
+        for tally in (report.changed, report.left_out):
+            for reason, count in tally.most_common():
+                places = ", ".join(report.places.get(reason, []))
+                lines.append(f"  {count} {reason}: {places}"
+                             + (" …" if count > len(report.places.get(reason, [])) else ""))
+    return lines
