@@ -81,5 +81,7 @@ def read_file(path: Path, fmt: str, notes: ImportNotes | None = None,
         return read_labelstudio(path, report=notes)
     if fmt == "conll":
         return read_conll(path, doc_sep=doc_sep)
+    if fmt == "spacy":
+        return read_docbin(path, notes=notes)
     documents = READERS[fmt](path)
     return [documents] if isinstance(documents, TextDocument) else documents
