@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from annotate import qa_output
 from annotate.formats import InputError, export_format
+from annotate.formats.brat import DISCONTINUOUS_CHOICES
 from annotate.formats.checks import MISALIGNED_CHOICES
 from annotate.formats.conll import parse_doc_sep
 from annotate.label_map import parse_label_map
@@ -53,6 +54,8 @@ class ImportFormat(str, Enum):
 
 
 Misaligned = Enum("Misaligned", {choice: choice for choice in MISALIGNED_CHOICES}, type=str)
+Discontinuous = Enum("Discontinuous", {choice: choice for choice in DISCONTINUOUS_CHOICES},
+                     type=str)
 
 
 class ExportFormat(str, Enum):
@@ -173,6 +176,10 @@ def import_documents(
     misaligned: Annotated[Misaligned, typer.Option(
         help="Spans off spaCy's token boundaries: refuse (list them all), keep, expand, "
              "contract or skip")] = Misaligned.refuse,
+    discontinuous: Annotated[Discontinuous, typer.Option(
+        help="brat's discontinuous spans (T1 Loc 0 5;16 23): refuse (list them all), split "
+             "(a span per fragment) or join (first start to last end)")
+    ] = Discontinuous.refuse,
     doc_sep: Annotated[str, typer.Option(
         help="CoNLL: what ends a document: docstart, blank-lines or a number of sentences "
              "[default: docstart if the file has -DOCSTART- lines, else blank-lines]",
@@ -195,7 +202,8 @@ def import_documents(
         reports: list = []
         with progress_bar(None, "doc") as bar:
             documents = jobs.read_inputs(paths, format.value, bar.update, renames,
-                                         misaligned.value, reports, split)
+                                         misaligned.value, reports, split,
+                                         discontinuous.value)
         for line in summary_lines(reports) + label_map_lines(renames):
             typer.echo(line)
         with documents:

@@ -49,11 +49,12 @@ class FileReport:
 def read_documents(
     paths: list[Path], fmt: str = "auto", misaligned: str = "refuse",
     label_map: Mapping[str, str] | None = None, reports: list[FileReport] | None = None,
-    doc_sep: str | int | None = None,
+    doc_sep: str | int | None = None, discontinuous: str = "refuse",
 ) -> Iterator[TextDocument]:
     """Every document of every file, checked, with misaligned spans handled as `misaligned`
-    says and labels renamed by the map. With "refuse", reading goes on to the end and then
-    one InputError lists every misaligned span. `reports` gets a FileReport per file."""
+    says (brat's discontinuous spans as `discontinuous` says) and labels renamed by the map.
+    With "refuse", reading goes on to the end and then one InputError lists every
+    misaligned span. `reports` gets a FileReport per file."""
     refused: list[OffBoundary] = []
     first_refused_in: Path | None = None
     for path, file_format in input_files(paths, fmt):
@@ -62,7 +63,8 @@ def read_documents(
             reports.append(report)
         alignment = Alignment(misaligned)
         with aligning(alignment):
-            for document in read_file(path, file_format, report.notes, doc_sep):
+            for document in read_file(path, file_format, report.notes, doc_sep,
+                                      discontinuous):
                 report.decided = report.decided or describe(document.meta)
                 met, alignment.met = alignment.met, []
                 document = _settled(document, met, report, misaligned)

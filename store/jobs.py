@@ -54,6 +54,7 @@ def read_inputs(
     paths: Sequence[Path], fmt: str = "auto", progress: Progress = _no_progress,
     label_map: Mapping[str, str] | None = None, misaligned: str = "refuse",
     reports: list[FileReport] | None = None, doc_sep: str | int | None = None,
+    discontinuous: str = "refuse",
 ) -> DocumentSpool:
     """Every document of every file, each checked, misaligned spans handled as `misaligned`
     says, labels renamed by the map; InputError on a fault. Call it before opening the
@@ -64,7 +65,7 @@ def read_inputs(
     spool = DocumentSpool()
     try:
         for document in read_documents(list(paths), fmt, misaligned, label_map, reports,
-                                       doc_sep):
+                                       doc_sep, discontinuous):
             spool.add(document)
             progress(1)
     except BaseException:

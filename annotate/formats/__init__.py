@@ -73,14 +73,18 @@ def input_files(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
 
 
 def read_file(path: Path, fmt: str, notes: ImportNotes | None = None,
-              doc_sep: str | int | None = None) -> Iterable[TextDocument]:
+              doc_sep: str | int | None = None,
+              discontinuous: str = "refuse") -> Iterable[TextDocument]:
     """Every document in one file, one at a time where the format allows; InputError on the
     first fault. `notes` gets what a reader left out without refusing (Label Studio's
-    results that are not text spans); `doc_sep` splits a CoNLL file into documents."""
+    results that are not text spans); `doc_sep` splits a CoNLL file into documents;
+    `discontinuous` says what becomes of brat's discontinuous spans."""
     if fmt == "labelstudio":
         return read_labelstudio(path, report=notes)
     if fmt == "conll":
         return read_conll(path, doc_sep=doc_sep)
+    if fmt == "brat":
+        return read_brat(path, notes, discontinuous)
     if fmt == "spacy":
         return read_docbin(path, notes=notes)
     documents = READERS[fmt](path)
