@@ -350,11 +350,9 @@ def _unique_name(wanted: str | None, position: int, taken: set[str]) -> str:
         _NAME_PART.fullmatch(p) and p not in (".", "..") and p == p.strip() for p in parts)
     base = wanted if safe else f"{position:05d}"
     name, more = base, 2
-    while name.casefold() in taken or f"{name.casefold()}/" in taken:
+    while name.casefold() in taken:
         name, more = f"{base}-{more}", more + 1
     taken.add(name.casefold())
-    for i in range(1, len(name.split("/"))):  # a folder NAME and a file NAME.txt may share
-        taken.add(f"{'/'.join(name.split('/')[:i]).casefold()}/")
     return name
 
 
