@@ -159,6 +159,7 @@ def window(ctx: typer.Context, db: DbOption = None, dataset: DatasetOption = "de
 
 @app.command("import")
 def import_documents(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(
         help=".txt files or folders, JSONL (Prodigy, doccano), .spacy, Label Studio .json, "
              "brat folders, CoNLL files")],
@@ -184,11 +185,15 @@ def import_documents(
         help="CoNLL: what ends a document: docstart, blank-lines or a number of sentences "
              "[default: docstart if the file has -DOCSTART- lines, else blank-lines]",
         show_default=False)] = "auto",
+    add_labels: Annotated[bool, typer.Option(
+        "--add-labels", help="Add labels the dataset's label set lacks to it [default: "
+                             "refuse such spans, naming them]", show_default=False)] = False,
     db: DbOption = None, dataset: DatasetOption = "default",
 ) -> None:
     """Import documents; a text already in the dataset is skipped (with --annotator, the
-    annotation is added to it). Nothing is stored unless every file reads cleanly. Says per
-    file what was read, and what was left out or changed and why."""
+    annotation is added to it). Nothing is stored unless every file reads cleanly and every
+    label is in the dataset's label set (or --add-labels). Says per file what was read,
+    stored, and left out or changed and why."""
     with reported_errors():
         if status is not None and (annotator is None or status is Status.any):
             raise jobs.JobError("--status takes accepted, rejected, skipped or pending, and "
@@ -204,12 +209,31 @@ def import_documents(
             documents = jobs.read_inputs(paths, format.value, bar.update, renames,
                                          misaligned.value, reports, split,
                                          discontinuous.value)
-        for line in summary_lines(reports) + label_map_lines(renames):
-            typer.echo(line)
         with documents:
             open_database(db)
-            result = jobs.store_documents(dataset, label_set, mode, documents, annotator,
-                                          status.value if status else None)
+            # A new dataset whose label set nobody chose (no --labels) takes the files'
+            # labels too; those are said.
+            chosen = ctx.get_parameter_source("labels").name != "DEFAULT"
+            unchosen = not chosen and queries.find_dataset(dataset) is None
+            try:
+                result = jobs.store_documents(dataset, label_set, mode, documents, annotator,
+                                              status.value if status else None,
+                                              reports=reports,
+                                              add_labels=add_labels or unchosen)
+            except BaseException:
+                for line in summary_lines(reports) + label_map_lines(renames):
+                    typer.echo(line)
+                raise
+    for report in reports:
+        for line in summary_lines([report]):
+            typer.echo(line)
+        added, there = result.by_source.get(report.path.name, (0, 0))
+        typer.echo(f"  stored: {added} documents added, {there} already there")
+    for line in label_map_lines(renames):
+        typer.echo(line)
+    if result.labels_added:
+        typer.echo(f"{dataset}: labels added to the label set: "
+                   f"{', '.join(result.labels_added)}")
     if annotator:
         kept = (f"; {result.already_annotated} they had annotated already, left as they were"
                 if result.already_annotated else "")

@@ -14,8 +14,9 @@ import socket
 import time
 from collections import Counter
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -34,8 +35,9 @@ from annotate.split import dev_set
 from store import staging
 from store.models import database
 from store.queries import (
-    add_annotations, add_documents, content_hash, count_documents, current_documents,
-    ensure_dataset, find_dataset, held_back, save_predictions, texts_to_predict,
+    add_annotations, add_documents, add_labels as add_dataset_labels, content_hash,
+    count_documents, current_documents, ensure_dataset, find_dataset, held_back,
+    save_predictions, texts_to_predict,
 )
 from store.records import DatasetRecord, ImportResult, check_status
 
@@ -89,10 +91,16 @@ def store_documents(
     dataset_name: str, labels: Sequence[LabelRecord], mode: Mode,
     documents: Iterable[TextDocument], annotator: str | None = None,
     status: str | None = None, progress: Progress = _no_progress,
+    reports: Sequence[FileReport] | None = None, add_labels: bool = False,
 ) -> ImportResult:
     """Adds documents to the dataset (created with these labels if new): their spans as
     predictions, or with an annotator as that person's work (in `status`, else the file's
-    own answer). `progress` is told of each chunk stored.
+    own answer). `progress` is told of each chunk stored. With the `reports` of reading
+    them, a document whose reader named no file gets its file's name as its source; the
+    result counts documents per source either way.
+
+    Spans to be stored with a label outside the dataset's label set (unless the set is
+    empty) refuse the import, naming them; with `add_labels` they join the set instead.
 
     All or nothing, without a long lock: new documents go to a hidden staging dataset a
     chunk at a time, then move to the dataset in one short transaction, which also adds
@@ -105,20 +113,26 @@ def store_documents(
                        "import them without --annotator")
     if status is not None:
         check_status(status)
+    if reports is not None:
+        documents = _from_files(documents, reports)
     staging.remove_stale()
     created = find_dataset(dataset_name) is None
     target = ensure_dataset(dataset_name, labels, mode)
+    check = _LabelCheck(target, refuse=not add_labels)
     staged = staging.create(target.id)
     # People's work for documents the dataset has already: added in the final transaction.
     onto_known = DocumentSpool() if annotator or carried else None
-    totals: Counter = Counter()
+    tally = _Tally()
     try:
         with _bulk_writes():
-            _store_chunks(totals, documents, target.id, staged, onto_known, annotator, status,
-                          progress)
+            _store_chunks(tally, documents, target.id, staged, onto_known, annotator, status,
+                          progress, check)
+        if check.refusing:
+            raise JobError(check.refusal())
         with database.atomic():
+            new_labels = add_dataset_labels(target.id, check.outside) if check.outside else ()
             if onto_known is not None:
-                _store(totals, target.id, onto_known, annotator, status, new_documents=False)
+                _store(tally, target.id, onto_known, annotator, status, new_documents=False)
             late = staging.publish(staged, target.id, people_work=onto_known is not None)
     except BaseException as error:
         with suppress(Exception):  # else the next import removes it; the cause matters more
@@ -131,17 +145,102 @@ def store_documents(
     finally:
         if onto_known is not None:
             onto_known.close()
-    return ImportResult(totals["added"] - late, totals["duplicates"] + late,
-                        totals["annotations"], totals["already_annotated"])
+    totals = tally.totals
+    by_source = {source: (tally.added[source] - late[source],
+                          tally.duplicates[source] + late[source])
+                 for source in tally.added | tally.duplicates}
+    return ImportResult(totals["added"] - late.total(), totals["duplicates"] + late.total(),
+                        totals["annotations"], totals["already_annotated"], by_source,
+                        new_labels)
+
+
+def _from_files(documents: Iterable[TextDocument],
+                reports: Sequence[FileReport]) -> Iterator[TextDocument]:
+    """The documents, each with its file's name as its source where its reader gave none:
+    reading yields them file by file, as many from each as its report counts."""
+    remaining = iter(documents)
+    for report in reports:
+        for document in islice(remaining, report.documents):
+            yield document if document.source else replace(document, source=report.path.name)
+    yield from remaining
+
+
+@dataclass
+class _Tally:
+    """What an import stored so far; documents also per source file."""
+
+    totals: Counter = field(default_factory=Counter)
+    added: Counter = field(default_factory=Counter)  # source -> documents
+    duplicates: Counter = field(default_factory=Counter)  # source -> texts there already
+
+    def documents(self, result: ImportResult) -> None:
+        self.totals.update(added=result.added, duplicates=result.duplicates)
+        for source, (added, duplicates) in result.by_source.items():
+            self.added[source] += added
+            self.duplicates[source] += duplicates
+
+    def work(self, result: ImportResult) -> None:
+        self.totals.update(annotations=result.annotations,
+                           already_annotated=result.already_annotated)
+
+
+LABEL_PLACES = 5  # files named per label outside the label set
+
+
+class _LabelCheck:
+    """Spans to be stored whose label is outside the dataset's label set (an empty set takes
+    any label), in the order first met, with the first files they are in."""
+
+    def __init__(self, dataset: DatasetRecord, refuse: bool):
+        self.dataset = dataset
+        self.allowed = {label.name for label in dataset.labels}
+        self.refuse = refuse
+        self.outside: Counter = Counter()  # label -> spans
+        self.places: dict[str, list[str]] = {}  # label -> first files
+        self.more: set[str] = set()  # labels in more files than those
+
+    @property
+    def refusing(self) -> bool:
+        return self.refuse and bool(self.outside)
+
+    def look(self, document: TextDocument) -> None:
+        if not self.allowed:
+            return
+        for spans in (document.spans or (), *(s for s, _ in document.annotations.values())):
+            for span in spans:
+                if span.label in self.allowed:
+                    continue
+                self.outside[span.label] += 1
+                shown = self.places.setdefault(span.label, [])
+                place = document.source or "input"
+                if place in shown:
+                    continue
+                if len(shown) < LABEL_PLACES:
+                    shown.append(place)
+                else:
+                    self.more.add(span.label)
+
+    def refusal(self) -> str:
+        spans = self.outside.total()
+        each = "; ".join(f"{label}: {n} spans in {', '.join(self.places[label])}"
+                         + (" …" if label in self.more else "")
+                         for label, n in self.outside.items())
+        known = ", ".join(label.name for label in self.dataset.labels)
+        return (f"{spans} spans have labels outside the label set of dataset "
+                f"{self.dataset.name!r} ({known}): {each}. Nothing was imported: add them "
+                "to the set with --add-labels, or rename or drop them with --label-map "
+                f"(e.g. {next(iter(self.outside))}=NEW, or {next(iter(self.outside))}= to "
+                "leave its spans out)")
 
 
 def _store_chunks(
-    totals: Counter, documents: Iterable[TextDocument], target_id: int, staged: int,
+    tally: _Tally, documents: Iterable[TextDocument], target_id: int, staged: int,
     onto_known: DocumentSpool | None, annotator: str | None, status: str | None,
-    progress: Progress,
+    progress: Progress, check: _LabelCheck,
 ) -> None:
     """Stores the documents new to the target in the staging dataset, a transaction per
-    chunk; people's work for documents the target has goes to `onto_known`."""
+    chunk; people's work for documents the target has goes to `onto_known`. Labels of what
+    is to be stored are checked; once the check refuses, the rest is only checked."""
     held = 0.0  # seconds the write lock was held since the last break
     for chunk in _chunks(documents):
         began = time.perf_counter()
@@ -153,13 +252,18 @@ def _store_chunks(
             known = staging.known_hashes(target_id, hashes)
             for digest, doc in zip(hashes or [None] * len(chunk), chunk):
                 if digest not in known:
+                    check.look(doc)
                     fresh.append(doc)
                     continue
                 if onto_known is not None and (annotator or doc.annotations):
-                    onto_known.add(doc)
+                    check.look(doc)
+                    if not check.refusing:
+                        onto_known.add(doc)
                 if not annotator:
-                    totals["duplicates"] += 1
-            _store(totals, staged, fresh, annotator, status)
+                    tally.totals["duplicates"] += 1
+                    tally.duplicates[doc.source] += 1
+            if not check.refusing:
+                _store(tally, staged, fresh, annotator, status)
         held += time.perf_counter() - began
         if held >= BREAK_EVERY and isinstance(database.obj, SqliteDatabase):
             time.sleep(BREAK)
@@ -187,21 +291,22 @@ def _bulk_writes() -> Iterator[None]:
             database.pragma(name, value)
 
 
-def _store(totals: Counter, dataset_id: int, documents: Iterable[TextDocument],
+def _store(tally: _Tally, dataset_id: int, documents: Iterable[TextDocument],
            annotator: str | None, status: str | None, new_documents: bool = True) -> None:
     """Stores documents and the work they carry (or with an annotator, that person's work,
     the documents with it), adding to the counts."""
     if annotator:
-        totals.update(asdict(add_annotations(dataset_id, documents, annotator, status)))
+        added = add_annotations(dataset_id, documents, annotator, status)
+        tally.documents(added)
+        tally.work(added)
         return
     if new_documents:
-        totals.update(asdict(add_documents(dataset_id, documents)))
+        tally.documents(add_documents(dataset_id, documents))
     for name in sorted({name for doc in documents for name in doc.annotations}):
         # each person's work, onto the documents just stored (or there already)
         theirs = (replace(doc, spans=doc.annotations[name][0], status=doc.annotations[name][1])
                   for doc in documents if name in doc.annotations)
-        added = add_annotations(dataset_id, theirs, name)
-        totals.update(annotations=added.annotations, already_annotated=added.already_annotated)
+        tally.work(add_annotations(dataset_id, theirs, name))
 
 
 def _chunks(documents: Iterable[TextDocument]) -> Iterator[list[TextDocument]]:

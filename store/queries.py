@@ -71,9 +71,12 @@ def set_annotators_per_document(dataset_id: int, count: int) -> DatasetRecord:
 def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportResult:
     """Stores new documents (and any spans they bring, as predictions) in one transaction.
 
-    A text already in the dataset, or twice in the input, is skipped and counted.
+    A text already in the dataset, or twice in the input, is skipped and counted, also per
+    source file.
     """
     added = duplicates = 0
+    added_from: Counter = Counter()
+    duplicates_from: Counter = Counter()
     seen: set[str] = set()
     mode = dataset_mode(dataset_id)
     with database.atomic():
@@ -86,6 +89,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
             for digest, doc in hashed:
                 if digest in seen:
                     duplicates += 1
+                    duplicates_from[doc.source] += 1
                     continue
                 seen.add(digest)
                 check_imported(doc, doc.spans or (), mode)
@@ -96,8 +100,10 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                 if doc.spans is not None:
                     predictions.append((doc_id, doc.spans))
                 added += 1
+                added_from[doc.source] += 1
             _replace_predictions(predictions)
-    return ImportResult(added=added, duplicates=duplicates)
+    return ImportResult(added=added, duplicates=duplicates,
+                        by_source=_by_source(added_from, duplicates_from))
 
 
 def add_annotations(
@@ -110,6 +116,8 @@ def add_annotations(
     if status is not None:
         check_status(status)
     added = known = annotations = kept = 0
+    added_from: Counter = Counter()
+    known_from: Counter = Counter()
     mode = dataset_mode(dataset_id)
     with database.atomic():
         for batch in chunked(documents, PAGE):
@@ -121,6 +129,7 @@ def add_annotations(
                 check_imported(doc, doc.spans or (), mode)
                 if digest in ids:
                     known += 1
+                    known_from[doc.source] += 1
                 else:
                     ids[digest] = Document.insert(
                         dataset=dataset_id, text=doc.text, content_hash=digest,
@@ -128,6 +137,7 @@ def add_annotations(
                         meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
                     ).execute()
                     added += 1
+                    added_from[doc.source] += 1
                 annotation, created = Annotation.get_or_create(
                     document=ids[digest], annotator=annotator, kind=OWN,
                     defaults={"status": status or doc.status})
@@ -136,7 +146,43 @@ def add_annotations(
                     continue
                 insert_spans([(annotation.id, span) for span in doc.spans or ()])
                 annotations += 1
-    return ImportResult(added, known, annotations, kept)
+    return ImportResult(added, known, annotations, kept,
+                        by_source=_by_source(added_from, known_from))
+
+
+def _by_source(added: Counter, duplicates: Counter) -> dict[str, tuple[int, int]]:
+    return {source: (added[source], duplicates[source]) for source in added | duplicates}
+
+
+# Colours of labels an import adds (--add-labels): distinct from one another, readable
+# under black text in both themes.
+NEW_LABEL_COLOURS = ("#f4a6a6", "#a6d8f4", "#c7f4a6", "#f4dca6", "#d9b3f4", "#a6f4e1",
+                     "#f4b3dc", "#d6d6a6")
+
+
+def add_labels(dataset_id: int, names: Iterable[str]) -> tuple[str, ...]:
+    """Adds these labels to the dataset's label set, after its own and in this order, each
+    with a colour of its own where the palette has one left, and no key. Names it has
+    already are passed over; returns the names added."""
+    with database.atomic():
+        rows = list(Label.select(Label.name, Label.colour, Label.position)
+                    .where(Label.dataset == dataset_id).tuples())
+        known = {name for name, _, _ in rows}
+        used = {colour.lower() for _, colour, _ in rows}
+        position = max((p for _, _, p in rows), default=-1) + 1
+        added = []
+        for name in names:
+            if name in known:
+                continue
+            free = [c for c in NEW_LABEL_COLOURS if c not in used]
+            colour = free[0] if free else NEW_LABEL_COLOURS[position % len(NEW_LABEL_COLOURS)]
+            Label.insert(dataset=dataset_id, name=name, colour=colour, key=None,
+                         description="", position=position).execute()
+            known.add(name)
+            used.add(colour)
+            position += 1
+            added.append(name)
+    return tuple(added)
 
 
 def annotations_by_document(

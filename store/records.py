@@ -1,7 +1,7 @@
 """Plain dataclasses the store hands out and takes in; callers never see peewee rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
@@ -31,6 +31,9 @@ class ImportResult:
     duplicates: int  # texts the dataset had already
     annotations: int = 0  # imported as an annotator's work
     already_annotated: int = 0  # that annotator had annotated the text: left as it was
+    # Per file the documents came from (TextDocument.source): (added, duplicates).
+    by_source: dict[str, tuple[int, int]] = field(default_factory=dict)
+    labels_added: tuple[str, ...] = ()  # to the dataset's label set (--add-labels)
 
 
 @dataclass(frozen=True)

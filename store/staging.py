@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 from peewee import SQL, fn
@@ -57,10 +58,11 @@ def known_hashes(dataset_id: int, hashes: list[str]) -> set[str]:
     return {digest for (digest,) in cursor.fetchall()}
 
 
-def publish(staging_id: int, target_id: int, people_work: bool) -> int:
+def publish(staging_id: int, target_id: int, people_work: bool) -> Counter:
     """Moves every staged document to the target in one transaction and deletes the staging
-    dataset. Returns how many texts another import stored in the target meanwhile: those
-    are dropped as duplicates, unless they carry people's work (ImportClash then)."""
+    dataset. Returns how many texts another import stored in the target meanwhile, per
+    source file: those are dropped as duplicates, unless they carry people's work
+    (ImportClash then)."""
     with database.atomic():
         if not Dataset.select().where(Dataset.id == staging_id).exists():
             raise ImportClash("this import's staging dataset was removed by another "
@@ -70,22 +72,24 @@ def publish(staging_id: int, target_id: int, people_work: bool) -> int:
             raise ImportClash(f"another import stored {len(late)} of these texts while this "
                               "one ran; nothing was stored: import again to add the work "
                               "onto them")
-        for page in range(0, len(late), DROP_PAGE):
-            Document.delete().where(Document.id.in_(late[page:page + DROP_PAGE])).execute()
+        ids = [doc_id for doc_id, _ in late]
+        for page in range(0, len(ids), DROP_PAGE):
+            Document.delete().where(Document.id.in_(ids[page:page + DROP_PAGE])).execute()
         Document.update(dataset=target_id).where(Document.dataset == staging_id).execute()
         Dataset.delete().where(Dataset.id == staging_id).execute()
     _in_use.discard(staging_id)
-    return len(late)
+    return Counter(source for _, source in late)
 
 
-def _late_duplicates(staging_id: int, target_id: int) -> list[int]:
+def _late_duplicates(staging_id: int, target_id: int) -> list[tuple[int, str]]:
+    """(id, source file) of each staged document whose text the target has."""
     target = Document.alias()
     # EXISTS per staged row: an index lookup each, where IN (all target hashes) would read
     # the whole target.
     clash = fn.EXISTS(target.select(SQL("1")).where(
         (target.dataset == target_id) & (target.content_hash == Document.content_hash)))
-    return [row[0] for row in Document.select(Document.id)
-            .where((Document.dataset == staging_id) & clash).tuples()]
+    return list(Document.select(Document.id, Document.source)
+                .where((Document.dataset == staging_id) & clash).tuples())
 
 
 def drop(staging_id: int) -> None:

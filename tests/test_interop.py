@@ -158,8 +158,8 @@ def test_files_as_the_tools_write_them(cli, tmp_path, db_path):
     (brat / "doc1.txt").write_text("Peter Blackburn flew to Brussels.\n")
     (brat / "doc1.ann").write_text("T1\tPER 0 15\tPeter Blackburn\nT2\tLOC 24 32\tBrussels\n"
                                    "A1\tNegated T1\n#1\tAnnotatorNotes T2\tcapital\n")
-    for path in ("a.jsonl", "ls.json", "brat"):
-        result = cli("import", tmp_path / path)
+    for path in ("a.jsonl", "ls.json", "brat"):  # brat's PER is new to the dataset
+        result = cli("import", tmp_path / path, "--add-labels")
         assert result.exit_code == 0, result.output
     found = stored(db_path)
     assert found["EU rejects German call to boycott British lamb."] == [
