@@ -227,7 +227,7 @@ def import_documents(
     for report in reports:
         for line in summary_lines([report]):
             typer.echo(line)
-        added, there = result.by_source.get(report.path.name, (0, 0))
+        added, there = stored_from(report.path, result.by_source)
         typer.echo(f"  stored: {added} documents added, {there} already there")
     for line in label_map_lines(renames):
         typer.echo(line)
@@ -309,6 +309,9 @@ def export(
         for position, relation in getattr(report, "dropped_relations", [])[:20]:
             typer.echo(f"  document {position}: relation {relation} left out: one of its "
                        "entities is no longer there")
+        for position, name, line in getattr(report, "dropped_extras", [])[:20]:
+            typer.echo(f"  document {position} ({name}): {line!r} left out: what it points "
+                       "at is no longer there")
         if report.overlapping_documents:
             where = (f"written to doc.spans[{spans_key!r}] only, not doc.ents"
                      if chosen is ExportFormat.spacy else
@@ -325,6 +328,14 @@ def export(
                            f"{item.span.label} {item.text!r}")
     if status is Status.accepted:
         report_held_back(queries.held_back(target.id))
+
+
+def stored_from(path: Path, by_source: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """(added, already there) of the documents read from a file, or from a folder's files
+    (brat's documents name their .txt file)."""
+    names = {file.name for file in path.iterdir()} if path.is_dir() else {path.name}
+    counts = [by_source[name] for name in names if name in by_source]
+    return sum(added for added, _ in counts), sum(there for _, there in counts)
 
 
 def label_map_lines(renames) -> list[str]:

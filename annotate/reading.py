@@ -130,7 +130,7 @@ def summary_lines(reports: list[FileReport]) -> list[str]:
         decided = f" ({report.decided})" if report.decided else ""
         lines.append(f"{report.path}: {report.format}{decided}, {report.documents} "
                      f"documents, {report.spans} spans read, {report.kept} kept")
-        lines += [f"  left out: {line}" for line in report.notes.lines()]
+        lines += [f"  {line}" for line in report.notes.lines()]
         for tally in (report.changed, report.left_out):
             for reason, count in tally.most_common():
                 places = ", ".join(report.places.get(reason, []))

@@ -28,7 +28,8 @@ from store.db import read_only
 from store.models import (
     Annotation, Dataset, Document, database, utc_now, Settled as SettledRow, Span as SpanRow,
 )
-from store.queries import insert_spans, spans_for, spans_of_annotations
+from store.queries import spans_for, spans_of_annotations
+from store.rows import insert_spans
 from store.rules import text_length
 from store.records import AnnotationKey, AnnotationRecord, check_status
 

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import Iterable, Iterator, Sequence
 
-from peewee import JOIN, __exception_wrapper__, chunked, fn
+from peewee import JOIN, chunked, fn
 
 from annotate.document import TextDocument
 from annotate.labels import LabelRecord
@@ -20,6 +20,7 @@ from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
     Annotation, Dataset, Document, Label, Review, database, utc_now, Span as SpanRow,
 )
+from store.rows import insert_row, insert_spans
 from store.rules import check_imported, check_stored_spans, dataset_mode
 from store.records import CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status
 
@@ -93,10 +94,10 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                     continue
                 seen.add(digest)
                 check_imported(doc, doc.spans or (), mode)
-                doc_id = Document.insert(
-                    dataset=dataset_id, text=doc.text, content_hash=digest, source=doc.source,
-                    meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
-                ).execute()
+                doc_id = insert_row(
+                    Document, dataset=dataset_id, text=doc.text, content_hash=digest,
+                    source=doc.source,
+                    meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True))
                 if doc.spans is not None:
                     predictions.append((doc_id, doc.spans))
                 added += 1
@@ -131,11 +132,10 @@ def add_annotations(
                     known += 1
                     known_from[doc.source] += 1
                 else:
-                    ids[digest] = Document.insert(
-                        dataset=dataset_id, text=doc.text, content_hash=digest,
+                    ids[digest] = insert_row(
+                        Document, dataset=dataset_id, text=doc.text, content_hash=digest,
                         source=doc.source,
-                        meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
-                    ).execute()
+                        meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True))
                     added += 1
                     added_from[doc.source] += 1
                 annotation, created = Annotation.get_or_create(
@@ -267,31 +267,9 @@ def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
         Annotation.update(updated=now).where(Annotation.id.in_(chunk)).execute()
     for doc_id in doc_ids:
         if doc_id not in annotation_of:
-            annotation_of[doc_id] = Annotation.insert(
-                document=doc_id, annotator=None, created=now, updated=now).execute()
+            annotation_of[doc_id] = insert_row(Annotation, document=doc_id, annotator=None,
+                                               created=now, updated=now)
     insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results for span in spans])
-
-
-_SPAN_FIELDS = (SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.source,
-                SpanRow.value)
-
-
-def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
-    """executemany, not insert_many: peewee builds a node per value, which cost more than
-    spaCy's NER in the pre-annotation benchmark."""
-    if not rows:
-        return
-    opening, closing = database.obj.quote  # the database's identifier quotes, e.g. ""
-
-    def quoted(name: str) -> str:
-        return f"{opening}{name}{closing}"
-
-    columns = ", ".join(quoted(field.column_name) for field in _SPAN_FIELDS)
-    placeholders = ", ".join([database.obj.param] * len(_SPAN_FIELDS))
-    sql = f"INSERT INTO {quoted(SpanRow._meta.table_name)} ({columns}) VALUES ({placeholders})"
-    with __exception_wrapper__:  # the driver's errors become peewee's, as for any query
-        database.cursor().executemany(
-            sql, [(ann_id, s.start, s.end, s.label, s.source, s.value) for ann_id, s in rows])
 
 
 def save_annotation(

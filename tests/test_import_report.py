@@ -10,7 +10,7 @@ def test_label_studio_results_that_are_not_spans_are_named(cli):
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert f"{path}: labelstudio, 2 documents, 2 spans read, 2 kept" in result.output
-    assert (f"  left out: 1 × annotation with only rectanglelabels results, no text span: not "
+    assert (f"  1 × annotation with only rectanglelabels results, no text span: not "
             f"imported ({path}:36 (task 2))") in result.output
     assert "relation result beside text spans: left out" in result.output
 

@@ -30,10 +30,10 @@ DISCONTINUOUS_CHOICES = {
     "split": "one span per fragment",
     "join": "one span from the first start to the last end, the gaps taken in",
 }
-SPLIT_NOTE = ("the link between a discontinuous span's fragments (each fragment became a "
-              "span of its own)")
-JOIN_NOTE = ("the gaps of a discontinuous span (it became one span from its first start to "
-             "its last end, the gaps taken in)")
+SPLIT_NOTE = ("discontinuous span split: each fragment became a span of its own, the link "
+              "between them left out")
+JOIN_NOTE = ("discontinuous span joined: one span from its first start to its last end, the "
+             "gaps taken in")
 REFUSED_SHOWN = 20  # discontinuous spans listed when they refuse the import
 _ID = re.compile(r"[TERAMN#][^\s:]*")
 

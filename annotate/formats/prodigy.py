@@ -18,7 +18,7 @@ from annotate.document import ExportableDocument, ExportReport, Misaligned, Text
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import text_records
-from annotate.spans import Span, Tokens, has_overlaps
+from annotate.spans import Tokens, has_overlaps
 from annotate.tokenizer import make_doc, tokens_of
 
 ANSWER_OF_STATUS = {"accepted": "accept", "rejected": "reject", "skipped": "ignore"}

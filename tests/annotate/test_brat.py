@@ -4,7 +4,7 @@ equivalence, a normalization, a note and a discontinuous span, and a news text w
 line endings): what is read, what is reported, what comes back out."""
 import re
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -82,8 +82,8 @@ def test_split_makes_a_span_of_each_fragment_and_says_so():
                                                (118, 129, "Protein", "beta chains")])
     assert spans(documents[NEWS]) == NEWS_SPANS
     assert notes.lines() == [
-        f"1 × the link between a discontinuous span's fragments (each fragment became a span "
-        f"of its own) ({CORPUS / f'{PMID}.ann'}:4 T4)"]
+        "1 × discontinuous span split: each fragment became a span of its own, the link "
+        f"between them left out ({CORPUS / f'{PMID}.ann'}:4 T4)"]
 
 
 def test_join_makes_one_span_from_the_first_start_to_the_last_end_and_says_so():
@@ -91,8 +91,8 @@ def test_join_makes_one_span_from_the_first_start_to_the_last_end_and_says_so():
     assert spans(documents[PMID]) == sorted(
         PMID_SPANS + [(94, 129, "Protein", "IL-2 receptor alpha and beta chains")])
     assert notes.lines() == [
-        "1 × the gaps of a discontinuous span (it became one span from its first start to its "
-        f"last end, the gaps taken in) ({CORPUS / f'{PMID}.ann'}:4 T4)"]
+        "1 × discontinuous span joined: one span from its first start to its last end, the "
+        f"gaps taken in ({CORPUS / f'{PMID}.ann'}:4 T4)"]
 
 
 def test_names_ids_and_every_other_line_are_kept_in_meta():
