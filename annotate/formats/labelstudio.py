@@ -100,12 +100,10 @@ class _Task:
         for prediction in self._list(task, "predictions"):
             version = prediction.get("model_version")
             source = version if isinstance(version, str) and version.strip() else IMPORT_SOURCE
-            spans, ids, others = self._results(prediction, text, tokens, source)
-            if others and not spans:
-                self.notes.note(f"prediction with only {_types(others)} results, no text "
-                                "span: not imported", self.place)
+            read = self._text_spans(prediction, "prediction", text, tokens, source)
+            if read is None:
                 continue
-            self._note_beside(others)
+            spans, ids = read
             found = (found or ()) + spans
             if ids:
                 kept.setdefault("prediction_result_ids", {}).update(ids)
@@ -113,6 +111,17 @@ class _Task:
             if about:
                 kept.setdefault("predictions", {})[source] = about
         return tuple(sorted(found)) if found is not None else None
+
+    def _text_spans(self, block: dict, what: str, text: str, tokens: Tokens, source: str):
+        """(spans, result ids) of a prediction or annotation; None, noted, when it holds only
+        results that are not text spans (it would otherwise say "no entity here")."""
+        spans, ids, others = self._results(block, text, tokens, source)
+        if others and not spans:
+            self.notes.note(f"{what} with only {_types(others)} results, no text span: not "
+                            "imported", self.place)
+            return None
+        self._note_beside(others)
+        return spans, ids
 
     def _annotations(self, task: dict, text: str, tokens: Tokens,
                      kept: dict) -> dict[str, tuple[tuple[Span, ...], str]]:
@@ -124,12 +133,10 @@ class _Task:
                 if name in annotations:  # keeping one would drop the other without a word
                     raise self.fault(f"two annotations by {name}; Goldspan keeps one per "
                                      "person")
-                spans, ids, others = self._results(annotation, text, tokens, IMPORT_SOURCE)
-                if others and not spans:
-                    self.notes.note(f"annotation with only {_types(others)} results, no text "
-                                    "span: not imported", self.place)
+                read = self._text_spans(annotation, "annotation", text, tokens, IMPORT_SOURCE)
+                if read is None:
                     continue
-                self._note_beside(others)
+                spans, ids = read
                 annotations[name] = (spans, "skipped" if annotation.get("was_cancelled")
                                      else "accepted")
                 if _scalar(annotation.get("id")):
