@@ -24,6 +24,7 @@ from annotate.formats.conll import parse_doc_sep
 from annotate.label_map import parse_label_map
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
+from annotate.job_output import export_lines, import_lines, label_map_lines
 from annotate.reading import summary_lines
 from annotate.sampling import stratified_sample
 from annotate.spans import Mode
@@ -224,25 +225,8 @@ def import_documents(
                 for line in summary_lines(reports) + label_map_lines(renames):
                     typer.echo(line)
                 raise
-    for report in reports:
-        for line in summary_lines([report]):
-            typer.echo(line)
-        added, there = stored_from(report.path, result.by_source)
-        typer.echo(f"  stored: {added} documents added, {there} already there")
-    for line in label_map_lines(renames):
+    for line in import_lines(dataset, reports, result, renames, annotator):
         typer.echo(line)
-    if result.labels_added:
-        typer.echo(f"{dataset}: labels added to the label set: "
-                   f"{', '.join(result.labels_added)}")
-    if annotator:
-        kept = (f"; {result.already_annotated} they had annotated already, left as they were"
-                if result.already_annotated else "")
-        typer.echo(f"{dataset}: {result.annotations} annotations by {annotator}, "
-                   f"{result.added} of them on new documents{kept}")
-        return
-    typer.echo(f"{dataset}: {result.added} documents added"
-               + (f", {result.duplicates} already there and skipped" if result.duplicates else "")
-               + (f"; {result.annotations} people's annotations" if result.annotations else ""))
 
 
 @app.command()
@@ -302,49 +286,10 @@ def export(
         with progress_bar(None, "doc") as bar:
             reports = jobs.export_dataset(target, out, chosen.value, status.value, split, seed,
                                           spans_key, bar.update, renames)
-    for line in label_map_lines(renames):
+    for line in label_map_lines(renames) + export_lines(reports, chosen.value, spans_key):
         typer.echo(line)
-    for path, report in reports.items():
-        typer.echo(f"wrote {report.documents} documents with {report.spans} spans to {path}")
-        for position, relation in getattr(report, "dropped_relations", [])[:20]:
-            typer.echo(f"  document {position}: relation {relation} left out: one of its "
-                       "entities is no longer there")
-        for position, name, line in getattr(report, "dropped_extras", [])[:20]:
-            typer.echo(f"  document {position} ({name}): {line!r} left out: what it points "
-                       "at is no longer there")
-        if report.overlapping_documents:
-            where = (f"written to doc.spans[{spans_key!r}] only, not doc.ents"
-                     if chosen is ExportFormat.spacy else
-                     "their spans are not in the file (one tag per token)")
-            typer.echo(f"  {report.overlapping_documents} documents have overlapping spans: "
-                       f"{where}")
-        if report.misaligned:
-            where = ("not in the file" if chosen in (ExportFormat.spacy, ExportFormat.conll)
-                     else "kept with their character offsets")
-            typer.secho(f"  {len(report.misaligned)} spans do not start and end on token "
-                        f"boundaries ({where}):", fg=typer.colors.YELLOW)
-            for item in report.misaligned[:20]:
-                typer.echo(f"    document {item.document}: {item.span.start}-{item.span.end} "
-                           f"{item.span.label} {item.text!r}")
     if status is Status.accepted:
         report_held_back(queries.held_back(target.id))
-
-
-def stored_from(path: Path, by_source: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    """(added, already there) of the documents read from a file, or from a folder's files
-    (brat's documents name their .txt file)."""
-    names = {file.name for file in path.iterdir()} if path.is_dir() else {path.name}
-    counts = [by_source[name] for name in names if name in by_source]
-    return sum(added for added, _ in counts), sum(there for _, there in counts)
-
-
-def label_map_lines(renames) -> list[str]:
-    """What --label-map did: labels it dropped, and keys that matched no label."""
-    if renames is None:
-        return []
-    lines = [f"--label-map left out {n} {label} spans" for label, n in renames.dropped.items()]
-    lines += [f"--label-map: {key} matched no label in the input" for key in renames.unused()]
-    return lines
 
 
 def report_held_back(held: list) -> None:
