@@ -21,10 +21,10 @@ from annotate.formats import InputError, export_format
 from annotate.formats.brat import DISCONTINUOUS_CHOICES
 from annotate.formats.checks import MISALIGNED_CHOICES
 from annotate.formats.conll import parse_doc_sep
+from annotate.job_output import export_lines, import_lines, label_map_lines
 from annotate.label_map import parse_label_map
 from annotate.labels import DEFAULT_LABEL_SET, LabelSetError, load_label_set
 from annotate.preannotate import PipelineError, PipelineSpec, default_model
-from annotate.job_output import export_lines, import_lines, label_map_lines
 from annotate.reading import summary_lines
 from annotate.sampling import stratified_sample
 from annotate.spans import Mode
