@@ -135,11 +135,16 @@ def has_predictions(document_id: int) -> bool:
                                      & Annotation.annotator.is_null()).exists()
 
 
-def _find(key: AnnotationKey) -> Annotation | None:
+def _named_by(key: AnnotationKey):
+    """The condition that finds the key's annotation."""
     where = (Annotation.document == key.document_id) & (Annotation.kind == key.kind)
     if key.kind != ADJUDICATED:  # one adjudicated version per document, whoever made it
         where &= Annotation.annotator == key.annotator
-    return Annotation.get_or_none(where)
+    return where
+
+
+def _find(key: AnnotationKey) -> Annotation | None:
+    return Annotation.get_or_none(_named_by(key))
 
 
 def create_annotation(key: AnnotationKey, seeded: bool = True) -> Annotation:
@@ -190,7 +195,7 @@ def _take(key: AnnotationKey, revision: int) -> _Writing:
             raise ConflictError(key, revision, None)
         create_annotation(key, seeded=False)
         found = _writable(key)
-    annotation_id, stored_revision, mode, length = found
+    annotation_id, mode, length = found
     moved = (Annotation.update(revision=Annotation.revision + 1, updated=utc_now())
              .where((Annotation.id == annotation_id) & (Annotation.revision == revision))
              .execute())
@@ -203,12 +208,9 @@ def _take(key: AnnotationKey, revision: int) -> _Writing:
 
 
 def _writable(key: AnnotationKey) -> tuple | None:
-    """(annotation id, revision, the dataset's mode, the text's length) in one query."""
-    where = (Annotation.document == key.document_id) & (Annotation.kind == key.kind)
-    if key.kind != ADJUDICATED:
-        where &= Annotation.annotator == key.annotator
-    return (Annotation.select(Annotation.id, Annotation.revision, Dataset.mode, text_length())
-            .join(Document).join(Dataset).where(where).tuples().first())
+    """(annotation id, the dataset's mode, the text's length) in one query."""
+    return (Annotation.select(Annotation.id, Dataset.mode, text_length())
+            .join(Document).join(Dataset).where(_named_by(key)).tuples().first())
 
 
 def adjudication_basis(document_id: int) -> str:
