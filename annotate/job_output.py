@@ -10,11 +10,11 @@ from annotate.reading import FileReport, summary_lines
 SHOWN = 20  # items listed per kind; the rest are counted
 
 
-def stored_from(path: Path, by_source: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    """(added, already there) of the documents read from a file, or from a folder's files
-    (brat's documents name their .txt file)."""
-    names = {file.name for file in path.iterdir()} if path.is_dir() else {path.name}
-    counts = [by_source[name] for name in names if name in by_source]
+def stored_from(report: FileReport, by_source: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """(added, already there) of the documents read from a file, or from a brat folder's
+    files: the store counts them by the sources reading gave them, which tell apart files
+    of one name in different folders."""
+    counts = [by_source[source] for source in report.sources if source in by_source]
     return sum(added for added, _ in counts), sum(there for _, there in counts)
 
 
@@ -25,7 +25,7 @@ def import_lines(dataset: str, reports: list[FileReport], result, renames,
     lines = []
     for report in reports:
         lines += summary_lines([report])
-        added, there = stored_from(report.path, result.by_source)
+        added, there = stored_from(report, result.by_source)
         lines.append(f"  stored: {added} documents added, {there} already there")
     lines += label_map_lines(renames)
     if result.labels_added:
@@ -65,6 +65,10 @@ def export_lines(reports: dict[Path, ExportReport], fmt: str, spans_key: str) ->
         for position, name, line in getattr(report, "dropped_extras", [])[:SHOWN]:
             lines.append(f"  document {position} ({name}): {line!r} left out: what it points "
                          "at is no longer there")
+        if report.partial_held_back:
+            lines.append(f"  {report.partial_held_back} documents of partial work (Prodigy's "
+                         f"binary answers) left out: {fmt} cannot mark the unknown tokens; "
+                         "export them to .spacy or Prodigy JSONL")
         if report.overlapping_documents:
             where = (f"written to doc.spans[{spans_key!r}] only, not doc.ents" if fmt == "spacy"
                      else "their spans are not in the file (one tag per token)")

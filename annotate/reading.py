@@ -2,6 +2,7 @@
 record is either read faithfully or counted as left out, with the first few places."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Iterator, Mapping
 
 from annotate.document import TextDocument
 from annotate.formats import input_files, read_file
+from annotate.formats.brat import META_KEY as BRAT_KEY
 from annotate.formats.checks import Alignment, OffBoundary, aligning
 from annotate.formats.conll import describe
 from annotate.formats.errors import InputError
@@ -18,6 +20,7 @@ from annotate.spans import Span
 
 EXAMPLES = 5  # places named per reason; the rest are counted
 REFUSED_SHOWN = 20  # misaligned spans listed when they refuse the import
+SPANLESS_FORMATS = {"txt"}  # formats that cannot carry spans: their report says none
 
 
 @dataclass
@@ -34,6 +37,9 @@ class FileReport:
     # Records the reader passed over without refusing (counted in records, not spans).
     notes: ImportNotes = field(default_factory=ImportNotes)
     decided: str | None = None  # what the reader made of the file (CoNLL: scheme, split)
+    # The sources its documents were given (TextDocument.source): what the store counts
+    # added and skipped documents by. One for a file, one per text file of a brat folder.
+    sources: set[str] = field(default_factory=set)
 
     @property
     def kept(self) -> int:
@@ -54,11 +60,16 @@ def read_documents(
     """Every document of every file, checked, with misaligned spans handled as `misaligned`
     says (brat's discontinuous spans as `discontinuous` says) and labels renamed by the map.
     With "refuse", reading goes on to the end and then one InputError lists every
-    misaligned span. `reports` gets a FileReport per file."""
+    misaligned span. `reports` gets a FileReport per file.
+
+    Each document's source is its file's path from the folder the inputs share: a bare
+    name for files of one folder, with the folders where two files share a name."""
     refused: list[OffBoundary] = []
     first_refused_in: Path | None = None
+    base = _shared_folder(paths)
     for path, file_format in input_files(paths, fmt):
         report = FileReport(path, file_format)
+        file_source = _relative(path, base)  # once: a file may hold 100,000 records
         if reports is not None:
             reports.append(report)
         alignment = Alignment(misaligned)
@@ -68,6 +79,11 @@ def read_documents(
                 report.decided = report.decided or describe(document.meta)
                 met, alignment.met = alignment.met, []
                 document = _settled(document, met, report, misaligned)
+                source = (_brat_source(path, document, base, file_source)
+                          if file_format == "brat" else file_source)
+                if document.source != source:
+                    document = replace(document, source=source)
+                report.sources.add(source)
                 report.documents += 1
                 report.spans += _span_count(document) + sum(o.outcome is None for o in met)
                 if misaligned == "refuse" and met:
@@ -76,7 +92,43 @@ def read_documents(
                 if not refused:
                     yield relabelled(document, label_map or {})
     if refused:
-        raise InputError(first_refused_in, _refusal(refused))
+        raise MisalignedRefusal(first_refused_in, refused)
+
+
+class MisalignedRefusal(InputError):
+    """Spans off token boundaries refused the import. The message names the first few;
+    `refused` holds every one, for a caller with room to list them (the window)."""
+
+    def __init__(self, path: Path, refused: list[OffBoundary]):
+        super().__init__(path, _refusal(refused))
+        self.refused = refused
+
+    def places(self) -> list[str]:
+        """One line per refused span: file:line, label, offsets, text with neighbours."""
+        return [_place(o) for o in self.refused]
+
+
+def _shared_folder(paths: list[Path]) -> Path | None:
+    folders = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
+    try:
+        return Path(os.path.commonpath(folders)) if folders else None
+    except ValueError:  # on different drives
+        return None
+
+
+def _brat_source(path: Path, document: TextDocument, base: Path | None,
+                 file_source: str) -> str:
+    """A brat document's .txt file (`path` is its folder or its .ann file), from `base`."""
+    own = document.meta.get(BRAT_KEY) if isinstance(document.meta, dict) else None
+    if not (isinstance(own, dict) and isinstance(own.get("name"), str)):
+        return file_source
+    return _relative((path if path.is_dir() else path.parent) / f"{own['name']}.txt", base)
+
+
+def _relative(path: Path, base: Path | None) -> str:
+    if base is None:
+        return str(path)
+    return Path(os.path.relpath(os.path.abspath(path), base)).as_posix()
 
 
 def _settled(document: TextDocument, met: list[OffBoundary], report: FileReport,
@@ -107,17 +159,21 @@ def _settled(document: TextDocument, met: list[OffBoundary], report: FileReport,
     return replace(
         document, spans=None if document.spans is None else without(document.spans),
         annotations={name: (without(spans), status)
-                     for name, (spans, status) in document.annotations.items()})
+                     for name, (spans, status) in document.annotations.items()},
+        rejected=None if document.rejected is None else without(document.rejected))
 
 
 def _span_count(document: TextDocument) -> int:
-    return len(document.spans or ()) + sum(len(spans) for spans, _ in
-                                           document.annotations.values())
+    return (len(document.spans or ()) + len(document.rejected or ())
+            + sum(len(spans) for spans, _ in document.annotations.values()))
+
+
+def _place(found: OffBoundary) -> str:
+    return f"{found.where}: {found.span.label} {found.span.start}-{found.span.end} {found.seen!r}"
 
 
 def _refusal(refused: list[OffBoundary]) -> str:
-    shown = "; ".join(f"{o.where}: {o.span.label} {o.span.start}-{o.span.end} {o.seen!r}"
-                      for o in refused[:REFUSED_SHOWN])
+    shown = "; ".join(_place(o) for o in refused[:REFUSED_SHOWN])
     more = f"; and {len(refused) - REFUSED_SHOWN} more" if len(refused) > REFUSED_SHOWN else ""
     return (f"{len(refused)} spans do not start and end on token boundaries: {shown}{more}. "
             "Nothing was imported; choose --misaligned keep, expand, contract or skip")
@@ -128,8 +184,10 @@ def summary_lines(reports: list[FileReport]) -> list[str]:
     lines = []
     for report in reports:
         decided = f" ({report.decided})" if report.decided else ""
+        spans = ("" if report.format in SPANLESS_FORMATS
+                 else f", {report.spans} spans read, {report.kept} kept")
         lines.append(f"{report.path}: {report.format}{decided}, {report.documents} "
-                     f"documents, {report.spans} spans read, {report.kept} kept")
+                     f"documents{spans}")
         lines += [f"  {line}" for line in report.notes.lines()]
         for tally in (report.changed, report.left_out):
             for reason, count in tally.most_common():
