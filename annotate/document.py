@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 from annotate.spans import Span
+
+
+# Whose work partial annotations are when the file names nobody and the import no annotator.
+UNNAMED_PARTIAL_WORK = "prodigy"
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,13 @@ class TextDocument:
     status: str = "pending"
     # People's work the file carries besides the spans (Label Studio): name -> (spans, status)
     annotations: dict[str, tuple[tuple[Span, ...], str]] = field(default_factory=dict)
+    # Partial work (Prodigy's binary answers): `spans` are the accepted suggestions, these
+    # the rejected ones, and every other token is unknown. None: the spans are complete.
+    rejected: tuple[Span, ...] | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.rejected is not None
 
 
 class ExportableDocument(Protocol):
@@ -40,3 +51,16 @@ class ExportReport:
     spans: int = 0
     misaligned: list[Misaligned] = field(default_factory=list)
     overlapping_documents: int = 0  # written to doc.spans only, not doc.ents
+    # Partial annotations a format without "unknown" would turn into complete ones: left out.
+    partial_held_back: int = 0
+
+
+def complete_only(documents: Iterable, report: ExportReport) -> Iterator:
+    """The documents whose spans are complete; partial ones (Prodigy's binary answers) are
+    counted in the report instead, for formats where every token without a span reads as
+    "no entity"."""
+    for document in documents:
+        if getattr(document, "partial", False):
+            report.partial_held_back += 1
+        else:
+            yield document

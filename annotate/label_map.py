@@ -153,4 +153,6 @@ def relabelled(document: T, mapping: Mapping[str, str | None]) -> T:
     if getattr(document, "annotations", None):
         changes["annotations"] = {name: (renamed(spans, mapping), status)
                                   for name, (spans, status) in document.annotations.items()}
+    if getattr(document, "rejected", None) is not None:
+        changes["rejected"] = renamed(document.rejected, mapping)
     return replace(document, **changes)

@@ -172,10 +172,12 @@ def _place(found: OffBoundary) -> str:
     return f"{found.where}: {found.span.label} {found.span.start}-{found.span.end} {found.seen!r}"
 
 
-def _refusal(refused: list[OffBoundary]) -> str:
-    shown = "; ".join(_place(o) for o in refused[:REFUSED_SHOWN])
-    more = f"; and {len(refused) - REFUSED_SHOWN} more" if len(refused) > REFUSED_SHOWN else ""
-    return (f"{len(refused)} spans do not start and end on token boundaries: {shown}{more}. "
+def _refusal(refused: list[OffBoundary], shown: int = REFUSED_SHOWN) -> str:
+    listed = ""
+    if shown:
+        more = f"; and {len(refused) - shown} more" if len(refused) > shown else ""
+        listed = f": {'; '.join(_place(o) for o in refused[:shown])}{more}"
+    return (f"{len(refused)} spans do not start and end on token boundaries{listed}. "
             "Nothing was imported; choose --misaligned keep, expand, contract or skip")
 
 

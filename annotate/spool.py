@@ -60,6 +60,7 @@ class DocumentSpool:
         self._out = os.fdopen(handle, "wb")
         self.count = 0
         self.annotators: set[str] = set()  # names of people's work the documents carry
+        self.partial = 0  # documents that are partial work (Prodigy's binary answers)
         for document in documents:
             self.add(document)
 
@@ -67,6 +68,7 @@ class DocumentSpool:
         pickle.dump(document, self._out, protocol=pickle.HIGHEST_PROTOCOL)
         self.count += 1
         self.annotators.update(document.annotations)
+        self.partial += document.partial
 
     def __len__(self) -> int:
         return self.count
@@ -79,9 +81,12 @@ class DocumentSpool:
                 yield pickle.load(spooled)  # our own file, written above
 
     def close(self) -> None:
-        self._out.close()
-        if os.path.exists(self.path):
-            os.remove(self.path)
+        out = getattr(self, "_out", None)  # a signal may stop __init__ before it is set
+        if out is not None:
+            out.close()
+        path = getattr(self, "path", None)
+        if path is not None and os.path.exists(path):
+            os.remove(path)
 
     def __enter__(self) -> "DocumentSpool":
         return self

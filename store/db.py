@@ -22,7 +22,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from store.backends import connect_url
 from store.models import MODELS, Annotation, Dataset, Review, Settled, database
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _add_reviews(db: Database) -> None:
@@ -59,9 +59,20 @@ def _add_revisions(db: Database) -> None:
               if column not in {c.name for c in db.get_columns(table)}))
 
 
+def _add_partial(db: Database) -> None:
+    """Partial annotations (Prodigy's binary answers) and the suggestions they rejected."""
+    migrator = SchemaMigrator.from_database(db)
+    have = {c.name for c in db.get_columns("annotation")}
+    migrate(*(migrator.add_column("annotation", column, field, allow_not_null=True)
+              for column, field in (("partial", Annotation.partial),
+                                    ("rejected", Annotation.rejected))
+              if column not in have))
+
+
 # Migration from version N to N+1: MIGRATIONS[N](db), each in one transaction with the
 # version written at its end, so an interrupted upgrade leaves the old version whole.
-MIGRATIONS: dict[int, object] = {1: _add_reviews, 2: _add_versions, 3: _add_revisions}
+MIGRATIONS: dict[int, object] = {1: _add_reviews, 2: _add_versions, 3: _add_revisions,
+                                 4: _add_partial}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

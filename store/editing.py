@@ -31,7 +31,7 @@ from store.models import (
 from store.queries import spans_for, spans_of_annotations
 from store.rows import insert_spans
 from store.rules import text_length
-from store.records import AnnotationKey, AnnotationRecord, check_status
+from store.records import AnnotationKey, AnnotationRecord, check_status, rejected_spans
 
 
 class EditError(Exception):
@@ -106,6 +106,7 @@ def open_annotation(key: AnnotationKey) -> AnnotationRecord:
         key=key, text=document.text, status=shown.status if shown else "pending",
         spans=spans, predictions=tuple(predictions), reference=tuple(everyone),
         revision=found.revision if found else 0,
+        rejected=rejected_spans(shown.rejected, shown.partial) if shown else None,
     )
 
 
@@ -155,7 +156,8 @@ def create_annotation(key: AnnotationKey, seeded: bool = True) -> Annotation:
         original = _find(AnnotationKey(key.document_id, key.annotator))
         if original is None:
             raise EditError(f"{key.annotator} has no annotation of this document to review")
-        fields.update(based_on=original.id, status=original.status)
+        fields.update(based_on=original.id, status=original.status, partial=original.partial,
+                      rejected=original.rejected)  # a correction of partial work stays partial
     try:
         with database.atomic():
             created = Annotation.create(**fields)

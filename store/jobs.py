@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from peewee import SqliteDatabase
 
-from annotate.document import ExportReport, TextDocument
+from annotate.document import UNNAMED_PARTIAL_WORK, ExportReport, TextDocument
 from annotate.formats import FOLDER_FORMATS, WRITERS
 from annotate.formats.docbin import DEFAULT_SPANS_KEY
 from annotate.label_map import relabelled
@@ -108,6 +108,11 @@ def store_documents(
     staging dataset; a killed import's is removed by the next import."""
     carried = (documents.annotators if isinstance(documents, DocumentSpool)
                else {name for doc in documents for name in doc.annotations})
+    has_partial = (documents.partial if isinstance(documents, DocumentSpool)
+                   else any(doc.partial for doc in documents))
+    if has_partial and not annotator:  # answers are somebody's work, never the model's spans
+        carried = carried | {UNNAMED_PARTIAL_WORK}
+        documents = _Named(documents)
     if annotator and carried:
         raise JobError(f"these files name their annotators ({', '.join(sorted(carried))}); "
                        "import them without --annotator")
@@ -152,6 +157,20 @@ def store_documents(
     return ImportResult(totals["added"] - late.total(), totals["duplicates"] + late.total(),
                         totals["annotations"], totals["already_annotated"], by_source,
                         new_labels)
+
+
+class _Named:
+    """The documents, partial work (Prodigy's binary answers, which name nobody) carried as
+    the work of UNNAMED_PARTIAL_WORK; each pass reads them afresh, as a spool's does."""
+
+    def __init__(self, documents: Iterable[TextDocument]):
+        self.documents = documents
+
+    def __iter__(self) -> Iterator[TextDocument]:
+        for doc in self.documents:
+            yield (replace(doc, spans=None,
+                           annotations={UNNAMED_PARTIAL_WORK: (doc.spans or (), doc.status)})
+                   if doc.partial else doc)
 
 
 def _from_files(documents: Iterable[TextDocument],
@@ -206,7 +225,8 @@ class _LabelCheck:
     def look(self, document: TextDocument) -> None:
         if not self.allowed:
             return
-        for spans in (document.spans or (), *(s for s, _ in document.annotations.values())):
+        for spans in (document.spans or (), document.rejected or (),
+                      *(s for s, _ in document.annotations.values())):
             for span in spans:
                 if span.label in self.allowed:
                     continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from peewee import (
-    SQL, CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField,
+    SQL, BooleanField, CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField,
     Model, TextField,
 )
 
@@ -79,6 +79,10 @@ class Annotation(BaseModel):
     # The adjudicated version's inputs when it was last written, {annotation id: revision}
     # as JSON: any change to them since makes it stale.
     basis = TextField(null=True)
+    # Partial work (Prodigy's binary answers): its spans are known gold, every other token is
+    # unknown; `rejected` holds the suggestions answered "no" as JSON [[start, end, label]].
+    partial = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    rejected = TextField(null=True)
 
 
 # One annotation of each kind per annotator per document, at most one set of predictions

@@ -22,7 +22,10 @@ from store.models import (
 )
 from store.rows import insert_row, insert_spans
 from store.rules import check_imported, check_stored_spans, dataset_mode
-from store.records import CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status
+from store.records import (
+    CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status, rejected_json,
+    rejected_spans,
+)
 
 PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips
 
@@ -128,6 +131,8 @@ def add_annotations(
                 & Document.content_hash.in_([digest for digest, _ in hashed])).tuples())
             for digest, doc in hashed:
                 check_imported(doc, doc.spans or (), mode)
+                if doc.rejected:  # inside the text; they may overlap the accepted ones
+                    check_imported(doc, doc.rejected, Mode.SPANS)
                 if digest in ids:
                     known += 1
                     known_from[doc.source] += 1
@@ -140,7 +145,8 @@ def add_annotations(
                     added_from[doc.source] += 1
                 annotation, created = Annotation.get_or_create(
                     document=ids[digest], annotator=annotator, kind=OWN,
-                    defaults={"status": status or doc.status})
+                    defaults={"status": status or doc.status, "partial": doc.partial,
+                              "rejected": rejected_json(doc.rejected)})
                 if not created:
                     kept += 1
                     continue
@@ -322,6 +328,7 @@ def current_documents(
         chosen = _choose_annotations([d.id for d in docs], status, quota)
         standing_ids = [c.annotation_id for c in chosen.values() if isinstance(c, Version)]
         spans = spans_of_annotations(standing_ids) if with_spans else {}
+        partial = _partial_of(standing_ids)
         for doc in docs:
             choice = chosen.get(doc.id)
             if not isinstance(choice, Version):
@@ -330,7 +337,18 @@ def current_documents(
                 id=doc.id, text=doc.text if with_text else "", content_hash=doc.content_hash,
                 meta=json.loads(doc.meta), status=choice.status, annotator=choice.annotator,
                 spans=tuple(spans.get(choice.annotation_id, ())),
+                rejected=partial.get(choice.annotation_id),
             )
+
+
+def _partial_of(annotation_ids: list[int]) -> dict[int, tuple[Span, ...]]:
+    """The rejected suggestions of those annotations that are partial work."""
+    ids = [i for i in annotation_ids if i is not None]
+    if not ids:
+        return {}
+    return {ann_id: rejected_spans(rejected, True) for ann_id, rejected in
+            Annotation.select(Annotation.id, Annotation.rejected)
+            .where(Annotation.id.in_(ids) & Annotation.partial).tuples()}
 
 
 def _choose_annotations(

@@ -1,7 +1,9 @@
 """Plain dataclasses the store hands out and takes in; callers never see peewee rows."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
@@ -47,6 +49,26 @@ class CurrentDocument:
     status: str
     annotator: str | None  # None: the model's predictions
     spans: tuple[Span, ...]
+    # Partial work (Prodigy's binary answers): the suggestions rejected; None: complete.
+    rejected: tuple[Span, ...] | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.rejected is not None
+
+
+def rejected_json(rejected: Sequence[Span] | None) -> str | None:
+    """How an annotation's rejected suggestions are stored: [[start, end, label], ...]."""
+    if rejected is None:
+        return None
+    return json.dumps([[span.start, span.end, span.label] for span in rejected],
+                      ensure_ascii=False)
+
+
+def rejected_spans(stored: str | None, partial: bool) -> tuple[Span, ...] | None:
+    if not partial:
+        return None
+    return tuple(Span(start, end, label) for start, end, label in json.loads(stored or "[]"))
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,8 @@ class AnnotationRecord:
     # version every span any person annotated.
     reference: tuple[Span, ...] = ()
     revision: int = 0  # what the next write names (0: the annotation does not exist yet)
+    # Partial work (Prodigy's binary answers): the suggestions rejected; None: complete.
+    rejected: tuple[Span, ...] | None = None
 
 
 @dataclass(frozen=True)

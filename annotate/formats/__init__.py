@@ -87,5 +87,7 @@ def read_file(path: Path, fmt: str, notes: ImportNotes | None = None,
         return read_brat(path, notes, discontinuous)
     if fmt == "spacy":
         return read_docbin(path, notes=notes)
+    if fmt in ("jsonl", "prodigy"):
+        return read_jsonl(path, notes)
     documents = READERS[fmt](path)
     return [documents] if isinstance(documents, TextDocument) else documents

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from annotate.document import ExportableDocument, ExportReport, TextDocument
+from annotate.document import ExportableDocument, ExportReport, TextDocument, complete_only
 from annotate.formats.checks import checked_span, checked_text
 from annotate.formats.errors import InputError
 from annotate.formats.notes import ImportNotes
@@ -244,6 +244,7 @@ def write_brat(documents: Iterable[ExportableDocument], folder: Path) -> BratExp
     folder.mkdir(parents=True, exist_ok=True)
     names: set[str] = set()  # casefolded: NAME and name are one file on some systems
     conf = _Conf()
+    documents = complete_only(documents, report)  # no way to say "unknown"
     for position, document in enumerate(documents, start=1):
         own = _own(document.meta)
         name = _unique_name(own["name"] if own else None, position, names)

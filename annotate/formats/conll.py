@@ -26,7 +26,9 @@ from typing import Iterable, Iterator
 
 from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
-from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
+from annotate.document import (
+    ExportableDocument, ExportReport, Misaligned, TextDocument, complete_only,
+)
 from annotate.formats.checks import IMPORT_SOURCE, checked_label, checked_text
 from annotate.formats.errors import InputError
 from annotate.spans import Span
@@ -302,6 +304,7 @@ def write_conll(documents: Iterable[ExportableDocument], path: Path) -> ExportRe
     other in IOB2 over spaCy's tokens. Spans no token sequence can hold are reported."""
     report = ExportReport()
     with open(path, "w", encoding="utf-8") as out:
+        documents = complete_only(documents, report)  # no way to say "unknown"
         for position, document in enumerate(documents, start=1):
             source = _source_tokens(document)
             if source is None:

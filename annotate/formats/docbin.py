@@ -10,6 +10,9 @@ under "spacy" and written back on export, so a DocBin round-trips:
 - "cats": `doc.cats`;
 - "missing": [[start, end], ...], character ranges of the tokens whose entity annotation was
   missing (`token.ent_iob_ == ""`), which training must not take for "outside".
+
+Partial work (Prodigy's binary answers) is written with every token outside its spans
+missing, and its rejected suggestions in doc.spans["incorrect_spans"].
 """
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ from typing import Iterable
 from spacy.tokens import Doc, DocBin
 from spacy.tokens import Span as SpacySpan
 
-from annotate.document import ExportableDocument, ExportReport, Misaligned, TextDocument
+from annotate.document import (
+    ExportableDocument, ExportReport, Misaligned, TextDocument, complete_only,
+)
 from annotate.formats.checks import IMPORT_SOURCE, checked_label, checked_text
 from annotate.formats.errors import InputError
 from annotate.formats.notes import ImportNotes
@@ -30,6 +35,9 @@ from annotate.tokenizer import english, make_doc
 DEFAULT_SPANS_KEY = "sc"  # spaCy's spancat reads this key by default
 META_KEY = "spacy"  # where a document's meta keeps what the DocBin had besides its spans
 ENTS = "ents"  # in "spans_in": the document's spans were doc.ents
+# The span group of partial work's rejected suggestions: set `incorrect_spans_key` of the
+# ner component to it and training learns not to predict them.
+INCORRECT_SPANS_KEY = "incorrect_spans"
 
 KEPT_APART = "spans of doc.spans[{key!r}] kept apart in meta (spacy.spans), not editable"
 MISSING_TOKENS = "tokens with missing entity annotation (doc.ents), kept missing"
@@ -139,8 +147,11 @@ def write_docbin(
     """
     report = ExportReport()
     out = DocBin()
+    if every_doc_in_spans:  # a span group has no "unknown": partial work would read complete
+        documents = complete_only(documents, report)
     for position, document in enumerate(documents, start=1):
         doc = make_doc(document.text)
+        rejected = getattr(document, "rejected", None)
         kept = _kept(document.meta)
         aligned, unknown = [], []
         for span in document.spans or ():
@@ -170,7 +181,13 @@ def write_docbin(
             written = aligned if ENTS in spans_in else []
             covered = {token.i for piece in written + missing for token in piece}
             missing += _runs(doc, _missing_tokens(doc, kept.get("missing", [])) - covered)
-            doc.set_ents(written, missing=missing)
+            # Partial work (Prodigy's binary answers): only its spans are known.
+            doc.set_ents(written, missing=missing,
+                         default="outside" if rejected is None else "missing")
+        if rejected:  # what ner's incorrect_spans_key learns not to predict
+            doc.spans[INCORRECT_SPANS_KEY] = _group(
+                doc, position, INCORRECT_SPANS_KEY,
+                [[s.start, s.end, s.label] for s in rejected], report)
         if kept.get("cats"):
             doc.cats = kept["cats"]
         out.add(doc)

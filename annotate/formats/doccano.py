@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from annotate.document import ExportableDocument, ExportReport, TextDocument
+from annotate.document import ExportableDocument, ExportReport, TextDocument, complete_only
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import text_records
@@ -190,6 +190,7 @@ def write_doccano(documents: Iterable[ExportableDocument], path: Path) -> Doccan
     `entities` with their ids and `relations` again instead."""
     report = DoccanoExportReport()
     with open(path, "w", encoding="utf-8") as out:
+        documents = complete_only(documents, report)  # no way to say "unknown"
         for position, document in enumerate(documents, start=1):
             own = document.meta.get(META_KEY)
             if isinstance(own, dict) and isinstance(own.get("entity_ids"), dict):

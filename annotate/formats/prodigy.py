@@ -3,8 +3,8 @@
 Prodigy's own fields (`_input_hash`, `_task_hash`, `_view_id`, `_session_id`,
 `_annotator_id`, `_timestamp`) are kept in the document's meta under PRODIGY_KEY and written
 back on export; a task that had no hashes gets them computed as `prodigy.set_hashes` does.
-Binary answers (ner.teach: accept or reject one suggested span) are refused: they are not
-a complete annotation of the text, and Goldspan cannot store a partial one yet."""
+Binary answers (ner.teach: accept or reject one suggested span) are partial annotation, not
+a complete one: see annotate.formats.prodigy_binary."""
 from __future__ import annotations
 
 import json
@@ -18,6 +18,8 @@ from annotate.document import ExportableDocument, ExportReport, Misaligned, Text
 from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import text_records
+from annotate.formats.notes import ImportNotes
+from annotate.formats.prodigy_binary import BINARY_VIEW, BinaryAnswers, binary_tasks
 from annotate.spans import Tokens, has_overlaps
 from annotate.tokenizer import make_doc, tokens_of
 
@@ -35,19 +37,24 @@ INPUT_HASH_KEYS = ("text", "image", "html", "input")
 TASK_HASH_KEYS = ("spans", "label", "options", "arcs")
 IGNORE_HASH_KEYS = ("score", "rank", "model", "source", "pattern", "priority", "path",
                     "_view_id", "_session_id", "_annotator_id", "answer")
-BINARY_VIEW = "ner"  # Prodigy's accept/reject view of one suggested span (ner.teach)
 
 
-def read_jsonl(path: Path) -> Iterator[TextDocument]:
+def read_jsonl(path: Path, notes: ImportNotes | None = None) -> Iterator[TextDocument]:
     """A line at a time: a large file is read in constant memory (besides one number per
-    task that holds a single span, to tell binary data apart)."""
+    task that holds a single span, to tell binary data apart, and the binary answers, whose
+    documents come at the end). `notes` gets the binary answers left out."""
     single_spans: dict[int, tuple[int, tuple]] = {}
+    binary = BinaryAnswers(path, notes)
     for line, record, text in text_records(path):
-        yield _document(path, line, record, text, single_spans)
+        document = _document(path, line, record, text, single_spans, binary)
+        if document is not None:
+            yield document
+    yield from binary.documents()
 
 
 def _document(path: Path, line: int, record: dict, text: str,
-              single_spans: dict[int, tuple[int, tuple]]) -> TextDocument:
+              single_spans: dict[int, tuple[int, tuple]],
+              binary: BinaryAnswers) -> TextDocument | None:
     meta = record.get("meta")
     if meta is None:
         meta = {}
@@ -73,13 +80,15 @@ def _document(path: Path, line: int, record: dict, text: str,
         return TextDocument(text, None, meta, path.name, status)
     if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
         raise InputError(path, '"spans" must be a list of objects', line)
-    _refuse_binary(path, line, record, text, raw_spans, single_spans)
+    is_binary = _is_binary(path, line, record, text, raw_spans, single_spans)
     tokens = _given_tokens(path, line, text, record.get("tokens")) or tokens_of(text)
-    spans = tuple(sorted(
-        checked_span(path, line, text, s.get("start"), s.get("end"), s.get("label"), tokens)
-        for s in raw_spans
-    ))
-    return TextDocument(text, spans, meta, path.name, status)
+    spans = [checked_span(path, line, text, s.get("start"), s.get("end"), s.get("label"),
+                          tokens) for s in raw_spans]
+    if is_binary:
+        binary.add(line, record, text, list(zip(spans, raw_spans)), kept,
+                   record.get("meta") or {})
+        return None
+    return TextDocument(text, tuple(sorted(spans)), meta, path.name, status)
 
 
 def _kept_fields(path: Path, line: int, record: dict) -> dict:
@@ -95,21 +104,19 @@ def _kept_fields(path: Path, line: int, record: dict) -> dict:
     return kept
 
 
-def _refuse_binary(path: Path, line: int, record: dict, text: str, raw_spans: list,
-                   single_spans: dict[int, tuple[int, tuple]]) -> None:
-    """Refuses a task that answers yes or no about one suggested span (Prodigy's ner.teach
-    and other binary recipes): taking it for a complete annotation would make every other
-    token gold "no entity". A task answered in a manual view never is one."""
+def _is_binary(path: Path, line: int, record: dict, text: str, raw_spans: list,
+               single_spans: dict[int, tuple[int, tuple]]) -> bool:
+    """Whether a task answers yes or no about suggested spans (Prodigy's ner.teach and
+    other binary recipes), whose other tokens are unknown, not "no entity". A task answered
+    in a manual view never is one; where the file cannot tell, it is refused, not guessed."""
     view = record.get("_view_id")
-    if view is not None and view != BINARY_VIEW:
-        return
-    if view == BINARY_VIEW:
-        why = f'it was answered in Prodigy\'s binary "{BINARY_VIEW}" view'
-    elif record.get("answer") == "reject" and raw_spans:
-        why = ('it rejects a task that has spans, and no "_view_id" says it was annotated '
-               'by hand (add "_view_id": "ner_manual" to such tasks if they were)')
-    elif len(raw_spans) == 1 and "score" in raw_spans[0]:
-        why = "its one span is a model's suggestion, with the model's score"
+    if view is not None:
+        return view == BINARY_VIEW
+    if len(raw_spans) == 1 and ("score" in raw_spans[0] or record.get("answer") == "reject"):
+        return True  # a model's suggestion with its score, or a rejected suggestion
+    if record.get("answer") == "reject" and raw_spans:
+        why = ('it rejects a task that has several spans, and no "_view_id" says whether it '
+               "was annotated by hand or answered about suggestions")
     elif len(raw_spans) == 1:
         key = record.get("_input_hash")
         if not isinstance(key, int) or isinstance(key, bool):
@@ -117,14 +124,15 @@ def _refuse_binary(path: Path, line: int, record: dict, text: str, raw_spans: li
         span = tuple(raw_spans[0].get(k) for k in ("start", "end", "label"))
         first = single_spans.setdefault(key, (line, span))
         if first[1] == span:
-            return
-        why = f"line {first[0]} asks about another single span of the same text"
+            return False
+        why = (f"line {first[0]} asks about another single span of the same text, so these "
+               "may be answers about suggestions")
     else:
-        return
-    raise InputError(path, f"binary Prodigy data (ner.teach and the like: accept or reject "
-                           f"one suggested span per task): {why}. Goldspan cannot import "
-                           "such answers as partial annotation yet, and does not take them "
-                           "for complete annotations", line)
+        return False
+    raise InputError(path, f"cannot tell whether this task is a complete annotation or a "
+                           f"binary answer about suggested spans: {why}. Add \"_view_id\": "
+                           f"\"{BINARY_VIEW}\" to binary answers (as Prodigy writes them) or "
+                           "\"ner_manual\" to tasks annotated by hand", line)
 
 
 def _given_tokens(path: Path, line: int, text: str, tokens) -> Tokens | None:
@@ -167,27 +175,55 @@ def _without_ignored(value: Any) -> Any:
 
 
 def write_jsonl(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:
+    """A task per document; a partial one (Prodigy's binary answers) as a task per answer,
+    as ner.teach wrote them."""
     report = ExportReport()
     with open(path, "w", encoding="utf-8") as out:
         for position, document in enumerate(documents, start=1):
-            out.write(json.dumps(_task(document, position, report), ensure_ascii=False) + "\n")
+            rejected = getattr(document, "rejected", None)
+            tasks = ([_task(document, position, report)] if rejected is None
+                     else _binary_tasks(document, rejected, position, report))
+            out.writelines(json.dumps(task, ensure_ascii=False) + "\n" for task in tasks)
     return report
 
 
-def _task(document: ExportableDocument, position: int, report: ExportReport) -> dict:
-    text, document_spans = document.text, document.spans or ()
+def _binary_tasks(document: ExportableDocument, rejected, position: int,
+                  report: ExportReport) -> list[dict]:
+    text = document.text
+    tokens = _tokens(text, (*document.spans, *rejected), position, report)
+    kept = document.meta.get(PRODIGY_KEY)
+    input_hash = kept.get("_input_hash") if isinstance(kept, dict) else None
+    if input_hash is None:
+        input_hash = _hashed({"text": text}, INPUT_HASH_KEYS)
+    report.documents += 1
+    report.spans += len(document.spans)
+    return binary_tasks(text, tokens, document.spans, rejected, document.meta, input_hash,
+                        lambda task: _hashed(task, TASK_HASH_KEYS, prefix=str(input_hash)))
+
+
+def _tokens(text: str, spans, position: int, report: ExportReport) -> list[dict]:
+    """spaCy's tokens of the text as Prodigy writes them, cut where a span starts or ends
+    inside one (such spans are reported), so that the file reads back as it was."""
     doc = make_doc(text)
     bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
     starts, ends = {s for s, _ in bounds}, {e for _, e in bounds}
     cuts = set()
-    for span in document_spans:
+    for span in spans:
         if span.start not in starts or span.end not in ends:  # written all the same, reported
             report.misaligned.append(Misaligned(position, span, span.text(text)))
             cuts.update(b for b, ok in ((span.start, starts), (span.end, ends)) if b not in ok)
-    if cuts:  # tokens cut where such spans start and end, so the file reads back as it was
+    if cuts:
         bounds = _cut(text, bounds, sorted(cuts))
-    token_at_start = {s: i for i, (s, _) in enumerate(bounds)}
-    token_at_end = {e: i for i, (_, e) in enumerate(bounds)}
+    next_starts = [s for s, _ in bounds[1:]] + [len(text)]
+    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": following > e}
+            for i, ((s, e), following) in enumerate(zip(bounds, next_starts))]
+
+
+def _task(document: ExportableDocument, position: int, report: ExportReport) -> dict:
+    text, document_spans = document.text, document.spans or ()
+    tokens = _tokens(text, document_spans, position, report)
+    token_at_start = {t["start"]: t["id"] for t in tokens}
+    token_at_end = {t["end"]: t["id"] for t in tokens}
     spans = []
     for span in document_spans:
         entry = {"start": span.start, "end": span.end, "label": span.label,
@@ -200,13 +236,7 @@ def _task(document: ExportableDocument, position: int, report: ExportReport) -> 
         spans.append(entry)
     report.documents += 1
     report.spans += len(spans)
-    next_starts = [s for s, _ in bounds[1:]] + [len(text)]
-    task = {
-        "text": text,
-        "tokens": [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": following > e}
-                   for i, ((s, e), following) in enumerate(zip(bounds, next_starts))],
-        "spans": spans,
-    }
+    task = {"text": text, "tokens": tokens, "spans": spans}
     kept = document.meta.get(PRODIGY_KEY)
     kept = kept if isinstance(kept, dict) else {}
     input_hash = kept.get("_input_hash")

@@ -114,25 +114,22 @@ def test_a_pending_document_goes_out_ignored_and_marked_and_comes_back_pending(t
     assert answered.status == "accepted"
 
 
-def test_binary_ner_teach_answers_are_refused_with_their_line(tmp_path):
-    with pytest.raises(InputError, match=r"ner_teach.jsonl:1: binary Prodigy data \(ner.teach"
-                                         r".*binary \"ner\" view.*partial annotation"):
-        list(read_jsonl(DATA / "ner_teach.jsonl"))
+def test_single_spans_of_one_text_without_a_view_are_refused_not_guessed(tmp_path):
     shutil.copy(DATA / "ner_teach_without_view.jsonl", tmp_path / "old.jsonl")
-    with pytest.raises(InputError, match=r"old.jsonl:3: binary Prodigy data .*line 1 asks "
-                                         r"about another single span of the same text"):
+    with pytest.raises(InputError, match=r"old.jsonl:3: cannot tell whether this task is a "
+                                         r"complete annotation or a binary answer.*line 1 asks "
+                                         r"about another single span of the same text.*"
+                                         r'"_view_id": "ner"'):
         list(read_jsonl(tmp_path / "old.jsonl"))
 
 
-@pytest.mark.parametrize("record, why", [
-    ({"text": "Lyon is big", "answer": "reject",
-      "spans": [{"start": 0, "end": 4, "label": "GPE"}]}, "rejects a task that has spans"),
-    ({"text": "Lyon is big", "answer": "accept",
-      "spans": [{"start": 0, "end": 4, "label": "GPE", "score": 0.9}]}, "model's suggestion"),
-])
-def test_binary_answers_without_a_view_are_refused_too(tmp_path, record, why):
+def test_a_rejected_task_with_several_spans_and_no_view_is_refused(tmp_path):
+    record = {"text": "Lyon and Lille", "answer": "reject",
+              "spans": [{"start": 0, "end": 4, "label": "GPE"},
+                        {"start": 9, "end": 14, "label": "GPE"}]}
     path = write_lines(tmp_path / "in.jsonl", {"text": "First."}, record)
-    with pytest.raises(InputError, match=f"in.jsonl:2: binary Prodigy data .*{why}"):
+    with pytest.raises(InputError, match="in.jsonl:2: cannot tell .*rejects a task that has "
+                                         "several spans"):
         list(read_jsonl(path))
 
 
