@@ -65,6 +65,10 @@ def export_lines(reports: dict[Path, ExportReport], fmt: str, spans_key: str) ->
         for position, name, line in getattr(report, "dropped_extras", [])[:SHOWN]:
             lines.append(f"  document {position} ({name}): {line!r} left out: what it points "
                          "at is no longer there")
+        if report.partial_held_back:
+            lines.append(f"  {report.partial_held_back} documents of partial work (Prodigy's "
+                         f"binary answers) left out: {fmt} cannot mark the unknown tokens; "
+                         "export them to .spacy or Prodigy JSONL")
         if report.overlapping_documents:
             where = (f"written to doc.spans[{spans_key!r}] only, not doc.ents" if fmt == "spacy"
                      else "their spans are not in the file (one tag per token)")
