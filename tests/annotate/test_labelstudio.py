@@ -8,7 +8,8 @@ import pytest
 
 from annotate.formats import read_file
 from annotate.formats.errors import InputError
-from annotate.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotate.formats.labelstudio import read_labelstudio
+from annotate.formats.labelstudio_writer import write_labelstudio
 from annotate.formats.notes import ImportNotes
 from annotate.spans import Span
 
@@ -201,6 +202,53 @@ def test_malformed_tasks_are_refused_with_their_place(tmp_path, task, message):
     path.write_text(json.dumps([task]))
     with pytest.raises(InputError, match=r"tasks.json:1 \(task 1\): .*" + message):
         list(read_labelstudio(path))
+
+
+def ground_truth_task(*annotations) -> dict:
+    return {"id": 1, "data": {"text": "Lyon is big."}, "annotations": [
+        {"id": number, "completed_by": by, "ground_truth": reference, "result": [
+            {"id": f"r{number}", "type": "labels", "value": {
+                "start": 0, "end": 4, "text": "Lyon", "labels": [label]}}]}
+        for number, (by, reference, label) in enumerate(annotations, start=1)]}
+
+
+def test_a_ground_truth_annotation_is_its_annotators_work_and_said_so(tmp_path):
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([ground_truth_task((1, True, "GPE"), (2, False, "LOC"))]))
+    [document], notes = read(path)
+    assert {name: spans(found) for name, (found, _) in document.annotations.items()} == {
+        "labelstudio-user-1": [(0, 4, "GPE", "import")],
+        "labelstudio-user-2": [(0, 4, "LOC", "import")]}
+    assert document.meta["labelstudio"]["ground_truth"] == ["labelstudio-user-1"]
+    assert notes.lines() == ["1 × ground-truth annotation: imported as its annotator's work, "
+                             f"not as an adjudicated version ({path}:1 (task 1))"]
+
+
+def test_a_ground_truth_annotation_beside_its_annotators_own_is_kept_apart(tmp_path):
+    """As Goldspan exports an adjudicator's own work and the adjudicated version."""
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([ground_truth_task((3, True, "GPE"), (3, False, "LOC"))]))
+    [document], notes = read(path)
+    assert {name: spans(found) for name, (found, _) in document.annotations.items()} == {
+        "labelstudio-user-3 (ground truth)": [(0, 4, "GPE", "import")],
+        "labelstudio-user-3": [(0, 4, "LOC", "import")]}
+    kept = document.meta["labelstudio"]
+    assert kept["ground_truth"] == ["labelstudio-user-3 (ground truth)"]
+    assert kept["completed_by"] == {"labelstudio-user-3 (ground truth)": 3}  # written back
+    assert list(notes.counts) == ["ground-truth annotation beside its annotator's own: "
+                                  'imported as "NAME (ground truth)"\'s work']
+
+
+@pytest.mark.parametrize("annotations", [
+    ((3, False, "GPE"), (3, False, "LOC")), ((3, True, "GPE"), (3, True, "LOC")),
+    ((3, True, "GPE"), (3, False, "LOC"), (3, False, "ORG")),
+])
+def test_one_persons_two_annotations_are_refused_unless_one_is_ground_truth(tmp_path,
+                                                                          annotations):
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([ground_truth_task(*annotations)]))
+    with pytest.raises(InputError, match="two annotations by labelstudio-user-3"):
+        read(path)
 
 
 # --- round trips ---------------------------------------------------------------------------
