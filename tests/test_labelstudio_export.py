@@ -150,3 +150,12 @@ def test_a_reviewers_correction_replaces_the_work_it_corrects_under_its_ids(
                                             result("a2", LONDON_GPE)]}
     # Label Studio has no rejected annotation: cancelled, it never comes back as accepted.
     assert rejected == {**USER_2S, "was_cancelled": True}
+
+
+def test_a_label_map_renames_every_version(imported, tmp_path, db_path):
+    close_database()
+    [task] = export(db_path, tmp_path / "out.json", "--status", "any",
+                    "--label-map", "GPE=LOC,PERSON=")
+    labels = [[r["value"]["labels"] for r in block["result"]]
+              for block in task["annotations"] + task["predictions"]]
+    assert labels == [[["LOC"]], [["LOC"]], [["LOC"]]]  # ana's, user 2's, the model's
