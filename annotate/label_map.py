@@ -143,16 +143,21 @@ def renamed(spans: Sequence[Span], mapping: Mapping[str, str | None]) -> tuple[S
 
 
 def relabelled(document: T, mapping: Mapping[str, str | None]) -> T:
-    """The document (any dataclass with spans, and perhaps people's annotations) with its
-    labels renamed and dropped labels' spans left out. A LabelMap counts what it did."""
+    """The document (any dataclass with spans, and perhaps people's annotations; or with
+    the model's `predictions` and everyone's `work`, store.all_work) with its labels renamed
+    and dropped labels' spans left out. A LabelMap counts what it did."""
     if not mapping:
         return document
     changes: dict = {}
-    if document.spans is not None:
-        changes["spans"] = renamed(document.spans, mapping)
+    for key in ("spans", "predictions"):
+        if getattr(document, key, None) is not None:
+            changes[key] = renamed(getattr(document, key), mapping)
     if getattr(document, "annotations", None):
         changes["annotations"] = {name: (renamed(spans, mapping), status)
                                   for name, (spans, status) in document.annotations.items()}
     if getattr(document, "rejected", None) is not None:
         changes["rejected"] = renamed(document.rejected, mapping)
+    if getattr(document, "work", None):
+        changes["work"] = tuple(replace(w, spans=renamed(w.spans, mapping))
+                                for w in document.work)
     return replace(document, **changes)

@@ -33,6 +33,7 @@ from annotate.spans import Mode
 from annotate.spool import DocumentSpool, process_alive, remove_stale_spools
 from annotate.split import dev_set
 from store import staging
+from store.all_work import all_work
 from store.models import database
 from store.queries import (
     add_annotations, add_documents, add_labels as add_dataset_labels, content_hash,
@@ -415,8 +416,12 @@ def export_dataset(
         hint = "" if status == "any" else "; --status any exports every document"
         raise JobError(f"no document of dataset {dataset.name!r} has status {status}{hint}")
 
+    # Label Studio holds every version of a document side by side: the model's and
+    # everyone's work go out, not only the version that stands (store.all_work).
+    source = all_work if fmt == "labelstudio" else current_documents
+
     def documents(keep: Callable[[str], bool] = lambda h: True) -> Iterator:
-        for document in current_documents(dataset.id, status):
+        for document in source(dataset.id, status):
             if keep(document.content_hash):
                 progress(1)
                 yield relabelled(document, label_map or {})

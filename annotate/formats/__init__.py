@@ -11,7 +11,8 @@ from annotate.formats.docbin import read_docbin, write_docbin
 from annotate.formats.doccano import is_doccano, read_doccano, write_doccano
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import first_record
-from annotate.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotate.formats.labelstudio import read_labelstudio
+from annotate.formats.labelstudio_writer import write_labelstudio
 from annotate.formats.notes import ImportNotes
 from annotate.formats.prodigy import read_jsonl, write_jsonl
 from annotate.formats.text import read_text_file, text_files

@@ -4,22 +4,22 @@ holding `result` items; a `labels` result's `value` holds `start`, `end`, `text`
 
 Predictions come in as the model's spans (their source is the `model_version`); each
 annotation as its annotator's accepted work (a cancelled one as skipped), named after
-`completed_by`. Results that are no text span (`choices`, `relation`, `textarea`,
+`completed_by`; a `ground_truth` one too, said so (see _Task._named). Results that are no text span (`choices`, `relation`, `textarea`,
 `rectanglelabels`, ...) are left out and reported: an annotation made of nothing else is
 not imported at all, since an accepted annotation with no spans would say "no entity here".
 
 What Label Studio knew a document by (task, annotation and result ids, the task's `meta`,
-which `data` keys were data) is kept in the document's meta under `labelstudio`, and written
-back on export.
+which `data` keys were data, which annotations were ground truth) is kept in the document's
+meta under `labelstudio`, and written back on export (annotate.formats.labelstudio_writer).
 """
 from __future__ import annotations
 
-import json
 import re
+from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from annotate.document import ExportableDocument, ExportReport, TextDocument
+from annotate.document import TextDocument
 from annotate.formats.checks import IMPORT_SOURCE, checked_span, checked_text
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import numbered_array_items
@@ -44,7 +44,7 @@ KNOWN_KEYS = {
     "predictions_model_versions", "annotations_ids", "predictions_ids", "avg_lead_time",
     "draft_exists", "storage_filename", "ground_truth", "agreement", "task_path",
 }
-_NUMBERED_USER = re.compile(r"labelstudio-user-(\d+)")
+NUMBERED_USER = re.compile(r"labelstudio-user-(\d+)")
 
 
 def read_labelstudio(path: Path, report: ImportNotes | None = None) -> Iterator[TextDocument]:
@@ -107,7 +107,7 @@ class _Task:
             found = (found or ()) + spans
             if ids:
                 kept.setdefault("prediction_result_ids", {}).update(ids)
-            about = {k: prediction[k] for k in ("id", "score") if _scalar(prediction.get(k))}
+            about = {k: prediction[k] for k in ("id", "score") if scalar(prediction.get(k))}
             if about:
                 kept.setdefault("predictions", {})[source] = about
         return tuple(sorted(found)) if found is not None else None
@@ -126,26 +126,52 @@ class _Task:
     def _annotations(self, task: dict, text: str, tokens: Tokens,
                      kept: dict) -> dict[str, tuple[tuple[Span, ...], str]]:
         annotations: dict[str, tuple[tuple[Span, ...], str]] = {}
-        for key in WORK_KEYS:
-            for annotation in self._list(task, key):
-                completed_by = annotation.get("completed_by")
-                name = self._annotator_name(completed_by)
-                if name in annotations:  # keeping one would drop the other without a word
-                    raise self.fault(f"two annotations by {name}; Goldspan keeps one per "
-                                     "person")
-                read = self._text_spans(annotation, "annotation", text, tokens, IMPORT_SOURCE)
-                if read is None:
-                    continue
-                spans, ids = read
-                annotations[name] = (spans, "skipped" if annotation.get("was_cancelled")
-                                     else "accepted")
-                if _scalar(annotation.get("id")):
-                    kept.setdefault("annotation_ids", {})[name] = annotation["id"]
-                if isinstance(completed_by, dict):
-                    kept.setdefault("completed_by", {})[name] = completed_by
-                if ids:
-                    kept.setdefault("result_ids", {})[name] = ids
+        for annotation, name, apart in self._named(task):
+            completed_by = annotation.get("completed_by")
+            read = self._text_spans(annotation, "annotation", text, tokens, IMPORT_SOURCE)
+            if read is None:
+                continue
+            spans, ids = read
+            if annotation.get("ground_truth") is True:
+                kept.setdefault("ground_truth", []).append(name)
+                self.notes.note('ground-truth annotation beside its annotator\'s own: '
+                                'imported as "NAME (ground truth)"\'s work' if apart else
+                                "ground-truth annotation: imported as its annotator's work, "
+                                "not as an adjudicated version", self.place)
+            annotations[name] = (spans, "skipped" if annotation.get("was_cancelled")
+                                 else "accepted")
+            if scalar(annotation.get("id")):
+                kept.setdefault("annotation_ids", {})[name] = annotation["id"]
+            if isinstance(completed_by, dict) or apart:  # else the name says it
+                kept.setdefault("completed_by", {})[name] = completed_by
+            if ids:
+                kept.setdefault("result_ids", {})[name] = ids
         return annotations
+
+    def _named(self, task: dict) -> list[tuple[dict, str, bool]]:
+        """Each annotation with the name its work is stored under (its annotator's), and
+        whether that name was set apart from the annotator's.
+
+        A ground-truth annotation is Label Studio's reference for the task (Goldspan exports
+        its adjudicated version so). Goldspan cannot take one in as an adjudicated version,
+        which is made by settling conflicts here: it comes in as its annotator's own work,
+        and is noted, never silently. Beside another annotation by the same person (an
+        adjudicator who also annotated the task) it is stored as "NAME (ground truth)"'s
+        work, and written back under the person's own `completed_by`. Two ordinary
+        annotations by one person are refused: keeping one would drop the other."""
+        listed = [(annotation, self._annotator_name(annotation.get("completed_by")))
+                  for key in WORK_KEYS for annotation in self._list(task, key)]
+        count = Counter(name for _, name in listed)
+        references = Counter(name for annotation, name in listed
+                             if annotation.get("ground_truth") is True)
+        named = []
+        for annotation, name in listed:
+            apart = count[name] > 1 and annotation.get("ground_truth") is True
+            if count[name] > 1 and (count[name] > 2 or references[name] != 1
+                                    or f"{name} (ground truth)" in count):
+                raise self.fault(f"two annotations by {name}; Goldspan keeps one per person")
+            named.append((annotation, f"{name} (ground truth)" if apart else name, apart))
+        return named
 
     def _note_drafts(self, task: dict) -> None:
         drafts = task.get("drafts")
@@ -176,7 +202,7 @@ class _Task:
         if hidden:
             kept["meta"] = hidden
         meta.update((k, v) for k, v in task_meta.items() if k not in hidden)
-        if _scalar(task.get("id")):
+        if scalar(task.get("id")):
             kept["task_id"] = task["id"]
         if kept:
             meta[RESERVED] = kept
@@ -239,8 +265,8 @@ class _Task:
                 span = checked_span(self.path, self.where, text, start, end, label, tokens,
                                     source)
                 spans.append(span)
-                if _scalar(result.get("id")):
-                    ids[_span_key(span)] = result["id"]
+                if scalar(result.get("id")):
+                    ids[span_key(span)] = result["id"]
         return tuple(sorted(spans)), ids, others
 
     def _code_points(self, text: str, value: dict) -> tuple:
@@ -275,12 +301,12 @@ def _types(kinds: list[str]) -> str:
     return ", ".join(sorted(set(kinds)))
 
 
-def _scalar(value) -> bool:
+def scalar(value) -> bool:
     """An id or score worth keeping: a number or a string, never a structure."""
     return isinstance(value, (int, float, str)) and not isinstance(value, bool)
 
 
-def _span_key(span: Span) -> str:
+def span_key(span: Span) -> str:
     return f"{span.start}-{span.end}-{span.label}"
 
 
@@ -291,104 +317,3 @@ def _utf16_to_code_points(text: str) -> list[int]:
         offsets += [index] * (2 if ord(char) > 0xFFFF else 1)
     offsets.append(len(text))
     return offsets
-
-
-def write_labelstudio(documents: Iterable[ExportableDocument], path: Path) -> ExportReport:
-    """One task per document, written a task at a time. The model's spans (a document
-    whose `annotator` is None) go to `predictions`, one per model version; anyone's work to
-    one annotation with its `completed_by`. Ids and keys a Label Studio import had are
-    written back."""
-    report = ExportReport()
-    with open(path, "w", encoding="utf-8") as out:
-        out.write("[")
-        for number, document in enumerate(documents, start=1):
-            task = _task(number, document)
-            out.write(("\n" if number == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
-            report.documents += 1
-            report.spans += len(document.spans)
-        out.write("\n]\n")
-    return report
-
-
-def _task(number: int, document: ExportableDocument) -> dict:
-    meta = dict(document.meta)
-    kept = meta.pop(RESERVED, None)
-    kept = kept if isinstance(kept, dict) else {}
-    data_keys = [k for k in kept.get("data_keys", ()) if isinstance(k, str) and k in meta]
-    data = {TEXT_KEY: document.text, **{k: meta.pop(k) for k in data_keys if k != TEXT_KEY}}
-    hidden = kept.get("meta")
-    task_meta = {**meta, **(hidden if isinstance(hidden, dict) else {})}
-    task: dict = {"id": kept.get("task_id", number), "data": data}
-    if task_meta:
-        task["meta"] = task_meta
-    names = kept.get("names")
-    if not (isinstance(names, list) and len(names) == 2
-            and all(isinstance(n, str) for n in names)):
-        names = NAMES
-    # A TextDocument has no annotator: its spans are written as an annotation, as before.
-    annotator = getattr(document, "annotator", "")
-    if annotator is None:
-        task["predictions"] = _predictions(number, document, kept, names)
-        return task
-    annotation: dict = {}
-    annotation_id = _mapping(kept, "annotation_ids").get(annotator)
-    if annotation_id is not None:
-        annotation["id"] = annotation_id
-    completed_by = _completed_by(annotator, _mapping(kept, "completed_by"))
-    if completed_by is not None:
-        annotation["completed_by"] = completed_by
-    ids = _mapping(_mapping(kept, "result_ids"), annotator)
-    annotation["result"] = _labels_results(number, document.text, document.spans, ids, names)
-    annotation["was_cancelled"] = document.status == "skipped"
-    task["annotations"] = [annotation]
-    return task
-
-
-def _predictions(number: int, document: ExportableDocument, kept: dict, names) -> list[dict]:
-    by_source: dict[str, list[Span]] = {}
-    for span in document.spans:
-        by_source.setdefault(span.source or IMPORT_SOURCE, []).append(span)
-    ids = _mapping(kept, "prediction_result_ids")
-    about = _mapping(kept, "predictions")
-    predictions = []
-    for source, spans in by_source.items():
-        prediction = {k: v for k, v in _mapping(about, source).items() if k in ("id", "score")}
-        prediction["model_version"] = source
-        prediction["result"] = _labels_results(number, document.text, spans, ids, names)
-        predictions.append(prediction)
-    return predictions
-
-
-def _labels_results(number: int, text: str, spans: Iterable[Span], ids: dict,
-                    names) -> list[dict]:
-    """A `labels` result per span; spans that were one result in the source (one region
-    with several labels) are one result again."""
-    results: dict[tuple, dict] = {}
-    for index, span in enumerate(spans, start=1):
-        known = ids.get(_span_key(span))
-        known = known if _scalar(known) else None
-        key = (known, span.start, span.end) if known is not None else (index,)
-        if key in results:
-            results[key]["value"]["labels"].append(span.label)
-            continue
-        results[key] = {"id": known if known is not None else f"{number}-{index}",
-                        "from_name": names[0], "to_name": names[1], "type": SPAN_TYPE,
-                        "value": {"start": span.start, "end": span.end,
-                                  "text": span.text(text), "labels": [span.label]}}
-    return list(results.values())
-
-
-def _completed_by(annotator: str, originals: dict):
-    """What Label Studio called the annotator: the user object it gave, the user id behind
-    a `labelstudio-user-N` name, or the name as an e-mail; none for "labelstudio"."""
-    if annotator in originals:
-        return originals[annotator]
-    if not annotator or annotator == "labelstudio":
-        return None
-    numbered = _NUMBERED_USER.fullmatch(annotator)
-    return int(numbered.group(1)) if numbered else {"email": annotator}
-
-
-def _mapping(holder: dict, key) -> dict:
-    found = holder.get(key) if isinstance(holder, dict) else None
-    return found if isinstance(found, dict) else {}

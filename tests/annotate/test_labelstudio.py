@@ -8,7 +8,8 @@ import pytest
 
 from annotate.formats import read_file
 from annotate.formats.errors import InputError
-from annotate.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotate.formats.labelstudio import read_labelstudio
+from annotate.formats.labelstudio_writer import write_labelstudio
 from annotate.formats.notes import ImportNotes
 from annotate.spans import Span
 
@@ -203,6 +204,53 @@ def test_malformed_tasks_are_refused_with_their_place(tmp_path, task, message):
         list(read_labelstudio(path))
 
 
+def ground_truth_task(*annotations) -> dict:
+    return {"id": 1, "data": {"text": "Lyon is big."}, "annotations": [
+        {"id": number, "completed_by": by, "ground_truth": reference, "result": [
+            {"id": f"r{number}", "type": "labels", "value": {
+                "start": 0, "end": 4, "text": "Lyon", "labels": [label]}}]}
+        for number, (by, reference, label) in enumerate(annotations, start=1)]}
+
+
+def test_a_ground_truth_annotation_is_its_annotators_work_and_said_so(tmp_path):
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([ground_truth_task((1, True, "GPE"), (2, False, "LOC"))]))
+    [document], notes = read(path)
+    assert {name: spans(found) for name, (found, _) in document.annotations.items()} == {
+        "labelstudio-user-1": [(0, 4, "GPE", "import")],
+        "labelstudio-user-2": [(0, 4, "LOC", "import")]}
+    assert document.meta["labelstudio"]["ground_truth"] == ["labelstudio-user-1"]
+    assert notes.lines() == ["1 × ground-truth annotation: imported as its annotator's work, "
+                             f"not as an adjudicated version ({path}:1 (task 1))"]
+
+
+def test_a_ground_truth_annotation_beside_its_annotators_own_is_kept_apart(tmp_path):
+    """As Goldspan exports an adjudicator's own work and the adjudicated version."""
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([ground_truth_task((3, True, "GPE"), (3, False, "LOC"))]))
+    [document], notes = read(path)
+    assert {name: spans(found) for name, (found, _) in document.annotations.items()} == {
+        "labelstudio-user-3 (ground truth)": [(0, 4, "GPE", "import")],
+        "labelstudio-user-3": [(0, 4, "LOC", "import")]}
+    kept = document.meta["labelstudio"]
+    assert kept["ground_truth"] == ["labelstudio-user-3 (ground truth)"]
+    assert kept["completed_by"] == {"labelstudio-user-3 (ground truth)": 3}  # written back
+    assert list(notes.counts) == ["ground-truth annotation beside its annotator's own: "
+                                  'imported as "NAME (ground truth)"\'s work']
+
+
+@pytest.mark.parametrize("annotations", [
+    ((3, False, "GPE"), (3, False, "LOC")), ((3, True, "GPE"), (3, True, "LOC")),
+    ((3, True, "GPE"), (3, False, "LOC"), (3, False, "ORG")),
+])
+def test_one_persons_two_annotations_are_refused_unless_one_is_ground_truth(tmp_path,
+                                                                          annotations):
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([ground_truth_task(*annotations)]))
+    with pytest.raises(InputError, match="two annotations by labelstudio-user-3"):
+        read(path)
+
+
 # --- round trips ---------------------------------------------------------------------------
 
 def test_people_work_round_trips_with_its_ids_authors_and_meta(tmp_path):
@@ -302,12 +350,17 @@ def test_an_import_exports_back_predictions_and_peoples_work(cli, tmp_path):
     out = tmp_path / "out.json"
     result = cli("export", out, "--status", "any")
     assert result.exit_code == 0, result.output
-    source = {task["id"]: task for task in tasks_of(DATA / "ner_export.json")}
-    tasks = {task["id"]: task for task in tasks_of(out)}
-    assert sorted(tasks) == [101, 102, 103, 104]
-    # The model's spans of a document nobody touched: predictions, per model version.
-    assert tasks[104] == what_the_format_says(source[104], "predictions")
-    # Someone's work stands for the others; the store hands the writer one version only.
-    assert tasks[101] == what_the_format_says(source[101], "annotations")
-    assert tasks[102]["annotations"] == [{"id": 2002, "completed_by": 2, "result": [],
-                                          "was_cancelled": True}]
+    assert "wrote 4 documents with 7 spans" in result.output  # every span of every task
+    # Every task as it came: the model's spans per model version beside each person's
+    # work, with the ids, authors and meta Label Studio gave them.
+    assert tasks_of(out) == [everything_the_format_says(task)
+                             for task in tasks_of(DATA / "ner_export.json")]
+
+
+def everything_the_format_says(task: dict) -> dict:
+    """A task with all its work as far as Goldspan keeps it (see what_the_format_says)."""
+    kept = {**what_the_format_says(task, "annotations"),
+            "predictions": what_the_format_says(task, "predictions")["predictions"]}
+    for block, original in zip(kept["annotations"], task.get("annotations", [])):
+        block["ground_truth"] = original.get("ground_truth", False)
+    return kept
