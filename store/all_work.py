@@ -26,6 +26,7 @@ class PersonWork:
     spans: tuple[Span, ...]
     status: str
     adjudicated: bool = False  # the document's adjudicated version, not someone's own work
+    partial: bool = False  # Prodigy's binary answers: tokens outside the spans are unknown
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def _with_work(documents: list[CurrentDocument], status: str) -> Iterator[Docume
     if not documents:
         return
     rows = list(Annotation.select(Annotation.id, Annotation.document, Annotation.annotator,
-                                  Annotation.kind, Annotation.status, Annotation.based_on)
+                                  Annotation.kind, Annotation.status, Annotation.based_on,
+                                  Annotation.partial)
                 .where(Annotation.document.in_([d.id for d in documents]))
                 .order_by(Annotation.id).tuples())
     spans = spans_of_annotations([row[0] for row in rows])
@@ -73,7 +75,7 @@ def _with_work(documents: list[CurrentDocument], status: str) -> Iterator[Docume
         corrected: dict[int, tuple] = {}  # the corrected work's id -> the reviewed row
         adjudicated = None
         for row in by_document.get(document.id, ()):
-            ann_id, _, annotator, kind, _, based_on = row
+            ann_id, _, annotator, kind, _, based_on, _ = row
             if annotator is None:
                 predictions = tuple(spans.get(ann_id, ()))
             elif kind == OWN:
@@ -88,10 +90,10 @@ def _with_work(documents: list[CurrentDocument], status: str) -> Iterator[Docume
         # ids, which are kept under the person's name.
         versions = sorted((corrected.get(ann_id, row) for ann_id, row in own.items()),
                           key=lambda row: row[2])
-        work = [PersonWork(annotator, tuple(spans.get(ann_id, ())), state)
-                for ann_id, _, annotator, _, state, _ in versions]
+        work = [PersonWork(annotator, tuple(spans.get(ann_id, ())), state, partial=partial)
+                for ann_id, _, annotator, _, state, _, partial in versions]
         if adjudicated is not None:
-            ann_id, _, annotator, _, state, _ = adjudicated
+            ann_id, _, annotator, _, state, _, _ = adjudicated
             work.append(PersonWork(annotator, tuple(spans.get(ann_id, ())), state,
                                    adjudicated=True))
         yield DocumentWork(

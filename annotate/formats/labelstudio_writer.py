@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from annotate.document import ExportableDocument, ExportReport
+from annotate.document import ExportableDocument, ExportReport, complete_only
 from annotate.formats.checks import IMPORT_SOURCE
 from annotate.formats.labelstudio import (
     NAMES, NUMBERED_USER, RESERVED, SPAN_TYPE, TEXT_KEY, scalar, span_key,
@@ -35,8 +35,8 @@ def write_labelstudio(documents: Iterable[ExportableDocument], path: Path) -> Ex
     report = ExportReport()
     with open(path, "w", encoding="utf-8") as out:
         out.write("[")
-        for number, document in enumerate(documents, start=1):
-            task = _task(number, document)
+        for number, document in enumerate(complete_only(documents, report), start=1):
+            task = _task(number, document, report)
             out.write(("\n" if number == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
             report.documents += 1
             report.spans += sum(len(result["value"]["labels"])
@@ -46,7 +46,7 @@ def write_labelstudio(documents: Iterable[ExportableDocument], path: Path) -> Ex
     return report
 
 
-def _task(number: int, document) -> dict:
+def _task(number: int, document, report: ExportReport) -> dict:
     meta = dict(document.meta)
     kept = meta.pop(RESERVED, None)
     kept = kept if isinstance(kept, dict) else {}
@@ -64,7 +64,10 @@ def _task(number: int, document) -> dict:
     write = _Writing(number, document.text, kept, names)
     work = getattr(document, "work", None)
     if work is not None:
-        task["annotations"] = write.annotations(work)
+        # Label Studio has no "unknown": partial work would read as complete, so it stays out
+        complete = [w for w in work if not getattr(w, "partial", False)]
+        report.partial_held_back += len(complete) < len(work)
+        task["annotations"] = write.annotations(complete)
         task["predictions"] = write.predictions(document.predictions or ())
         return task
     # A TextDocument has no annotator: its spans are written as an annotation, as before.

@@ -113,7 +113,7 @@ def test_partial_work_is_stored_as_a_persons_and_trains_with_unknown_tokens_miss
 
 
 @pytest.mark.parametrize("fmt, name", [("conll", "out.conll"), ("doccano", "out.jsonl"),
-                                       ("brat", "out")])
+                                       ("brat", "out"), ("labelstudio", "out.json")])
 def test_formats_that_cannot_say_unknown_leave_partial_work_out_and_say_so(tmp_path, cli, fmt,
                                                                            name):
     assert cli("import", DATA / "ner_teach.jsonl").exit_code == 0
@@ -123,6 +123,11 @@ def test_formats_that_cannot_say_unknown_leave_partial_work_out_and_say_so(tmp_p
     assert result.exit_code == 0, result.output
     assert (f"1 documents of partial work (Prodigy's binary answers) left out: {fmt} cannot "
             "mark the unknown tokens; export them to .spacy or Prodigy JSONL") in result.output
+    if fmt == "labelstudio":  # every task goes out; the partial work is not among its work
+        tasks = {t["data"]["text"]: t for t in json.loads((tmp_path / name).read_text())}
+        assert tasks[APPLE]["annotations"] == [] and tasks[APPLE]["predictions"] == []
+        assert len(tasks["Bonobos has some long sizes."]["annotations"]) == 1
+        return
     written = "".join(path.read_text(encoding="utf-8") for path in
                       ([tmp_path / name] if fmt != "brat" else (tmp_path / name).iterdir()))
     assert "Bonobos" in written and "analytics" not in written
