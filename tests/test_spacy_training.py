@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import spacy
+from spacy.tokens import DocBin
 
 PEOPLE = ["Elena Castillo", "Tomas Hedlund", "Faith Chebet", "Sandra Okafor", "Kemal Aydin"]
 PLACES = ["Lyon", "Merida Bay", "Keston", "Ohio", "Ankara", "Riga", "Lisbon"]
@@ -54,3 +55,49 @@ def test_export_passes_spacy_debug_data_and_trains(cli, tmp_path, model_name):
     trained = spacy.load(tmp_path / "model" / "model-last")
     assert "ner" in trained.pipe_names
     assert {"PERSON", "GPE", "CARDINAL"} <= set(trained.get_pipe("ner").labels)
+
+
+def binary_answers(count: int) -> list[dict]:
+    """ner.teach-style tasks: a person's name accepted, a place rejected as PERSON."""
+    tasks = []
+    for item in news_items(count, seed=11):
+        text = item["text"]
+        person = next((p for p in PEOPLE if p in text), None)
+        place = next(p for p in PLACES if p in text)
+        if person is None:
+            continue
+        for name, label, answer in ((person, "PERSON", "accept"), (place, "PERSON", "reject")):
+            start = text.index(name)
+            tasks.append({"text": text, "_view_id": "ner", "answer": answer, "spans": [
+                {"start": start, "end": start + len(name), "label": label}]})
+    return tasks
+
+
+def test_partial_work_trains_with_its_unknown_tokens_missing(cli, tmp_path):
+    source = tmp_path / "teach.jsonl"
+    source.write_text("\n".join(json.dumps(task) for task in binary_answers(320)))
+    assert cli("import", source, "--annotator", "ana").exit_code == 0
+    data = tmp_path / "corpus"
+    result = cli("export", data, "--split", "0.2", "--seed", "0")
+    assert result.exit_code == 0, result.output
+
+    def spacy_cli(*args):
+        run = subprocess.run([sys.executable, "-m", "spacy", *map(str, args)], cwd=tmp_path,
+                             capture_output=True, text=True,
+                             env={**os.environ, "NO_COLOR": "1"})
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        return run.stdout
+
+    spacy_cli("init", "config", "config.cfg", "--lang", "en", "--pipeline", "ner",
+              "--optimize", "efficiency")
+    paths = ["--paths.train", data / "train.spacy", "--paths.dev", data / "dev.spacy",
+             "--components.ner.incorrect_spans_key", "incorrect_spans"]
+    report = spacy_cli("debug", "data", "config.cfg", *paths)
+    assert "training docs" in report and "1 label(s)" in report
+    # only the accepted names are entities; every other token is missing, none "O"
+    docs = list(DocBin().from_disk(data / "train.spacy").get_docs(spacy.blank("en").vocab))
+    assert {t.ent_iob_ for doc in docs for t in doc} == {"B", "I", ""}
+    assert all(len(doc.spans["incorrect_spans"]) == 1 for doc in docs)
+    spacy_cli("train", "config.cfg", *paths, "--output", "model",
+              "--training.max_steps", "10", "--training.eval_frequency", "5")
+    assert "PERSON" in spacy.load(tmp_path / "model" / "model-last").get_pipe("ner").labels
