@@ -73,6 +73,9 @@ def prodigy_record(draw):
                                       for s, e, label in spans],
               "meta": {"id": draw(st.integers(0, 9))},
               "answer": draw(st.sampled_from(["accept", "reject", "ignore"]))}
+    view = draw(st.sampled_from([None, "ner", "ner_manual"]))  # "ner": a binary answer
+    if view:
+        record["_view_id"] = view
     if draw(st.booleans()):
         record["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i}
                             for i, (s, e) in enumerate(BOUNDS.get(text) or [(0, len(text))])]
@@ -236,7 +239,7 @@ def assert_sound(document: TextDocument) -> None:
     assert len(document.text) <= MAX_TEXT_LENGTH
     document.text.encode("utf-8")
     json.dumps(document.meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    groups = [document.spans or ()]
+    groups = [document.spans or (), document.rejected or ()]
     for name, (spans, status) in document.annotations.items():
         assert isinstance(name, str) and status in ("accepted", "skipped")
         name.encode("utf-8")
