@@ -10,8 +10,6 @@ import re
 from functools import lru_cache
 from typing import NamedTuple, Sequence
 
-from spacy.attrs import IDX, IS_ALPHA, LENGTH, LIKE_NUM, LOWER, PREFIX
-from spacy.strings import hash_string
 
 from text_to_num import alpha2digit, text2num
 
@@ -78,11 +76,22 @@ class _Token(NamedTuple):
     end: int
 
 
-# Read for all tokens in one call; the scanner looks at candidates and their neighbours only.
-_ATTRS = [LIKE_NUM, LOWER, PREFIX, IS_ALPHA, IDX, LENGTH]
-# spaCy's string hashes are the same in every vocab, so these are computed once.
-_CANDIDATE_WORDS = frozenset(hash_string(w) for w in VAGUE | set(ORDINAL_WORDS))
-_DIGITS = frozenset(hash_string(str(d)) for d in range(10))
+class _SpacyKeys(NamedTuple):
+    attrs: list  # read for all tokens in one call
+    candidate_words: frozenset  # hashes of vague and ordinal words
+    digits: frozenset  # hashes of the digits
+
+
+@lru_cache(maxsize=1)
+def _spacy_keys() -> _SpacyKeys:
+    """spaCy's attribute ids and string hashes (the same in every vocab), made once, when
+    first scanned: spaCy is not imported by whoever only parses values."""
+    from spacy.attrs import IDX, IS_ALPHA, LENGTH, LIKE_NUM, LOWER, PREFIX
+    from spacy.strings import hash_string
+
+    return _SpacyKeys([LIKE_NUM, LOWER, PREFIX, IS_ALPHA, IDX, LENGTH],
+                      frozenset(hash_string(w) for w in VAGUE | set(ORDINAL_WORDS)),
+                      frozenset(hash_string(str(d)) for d in range(10)))
 
 
 class _Tokens:
@@ -90,7 +99,8 @@ class _Tokens:
     no spaCy Token objects, and most tokens are never looked at."""
 
     def __init__(self, doc, text: str):
-        self.rows = doc.to_array(_ATTRS)
+        self.keys = _spacy_keys()
+        self.rows = doc.to_array(self.keys.attrs)
         self.strings = doc.vocab.strings
         self.text = text
         self.cache: dict[int, _Token] = {}
@@ -115,8 +125,9 @@ class _Tokens:
         """Tokens that may begin a number: like_num, a vague or ordinal word, or a digit."""
         # Sets over lists, not numpy.isin: its fixed cost dwarfs a document's few hundred rows.
         columns = self.rows[:, :3].T.tolist()
+        words, digits = self.keys.candidate_words, self.keys.digits
         return [i for i, (like_num, lower, prefix) in enumerate(zip(*columns))
-                if like_num or lower in _CANDIDATE_WORDS or prefix in _DIGITS]
+                if like_num or lower in words or prefix in digits]
 
 
 def _extend(tokens: _Tokens, start: int) -> int:

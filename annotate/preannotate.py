@@ -2,20 +2,21 @@
 layer, merged into one list of non-overlapping spans per document."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
+from importlib import metadata
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
-
-import spacy
-import srsly
-from spacy.language import Language
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from annotate.numbers import NUMERIC_LABELS, find_numbers, parse_value
 from annotate.spans import Span
+
+if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded: commands that never load one
+    from spacy.language import Language  # (stats, export, the window's start) do not pay
 
 # Tried in order when no --model is given: spaCy's own package, then the repackaged copy
 # that requirements.txt installs so that set-up works offline.
@@ -45,11 +46,22 @@ class PipelineSpec:
 
 
 def default_model() -> str | None:
-    return next((name for name in DEFAULT_MODELS if spacy.util.is_package(name)), None)
+    return next((name for name in DEFAULT_MODELS if _installed(name)), None)
+
+
+def _installed(package: str) -> bool:
+    """Whether a pipeline package is installed, as spacy.util.is_package asks it."""
+    try:
+        metadata.distribution(package)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def load_pipeline(spec: PipelineSpec) -> tuple[Language, str]:
     """The pipeline with only entity components enabled, and the source name of its spans."""
+    import spacy
+
     if spec.model is None:
         nlp, source = spacy.blank("en"), ""
     else:
@@ -87,7 +99,7 @@ def read_patterns(path: Path) -> list[dict]:
         if not line.strip():
             continue
         try:
-            pattern = srsly.json_loads(line)
+            pattern = json.loads(line)
         except ValueError as error:
             raise PipelineError(f"{path}:{number}: not valid JSON ({error})") from error
         if not (isinstance(pattern, dict) and isinstance(pattern.get("label"), str)

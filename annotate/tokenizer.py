@@ -1,17 +1,22 @@
-"""spaCy's English tokenizer, the one exports and training use, loaded once."""
+"""spaCy's English tokenizer, the one exports and training use, loaded once, and only when
+first needed: importing spaCy costs ~0.45 s, which commands and the window that never
+tokenize should not pay."""
 from __future__ import annotations
 
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from annotate.spans import Tokens
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 
 @lru_cache(maxsize=1)
 def english() -> Language:
+    import spacy
+
     return spacy.blank("en")
 
 

@@ -1,6 +1,7 @@
 """The core packages stay free of Qt, so they run in batch jobs and tests without a screen;
 the window reaches the store only through its functions."""
 import ast
+import os
 import subprocess
 import sys
 
@@ -49,3 +50,17 @@ def test_the_window_reaches_the_store_only_through_its_functions():
     offenders = [(f, m) for f, m in imports_in("ui")
                  if m.split(".")[0] == "peewee" or m == "store.models"]
     assert offenders == []
+
+
+def test_the_command_line_and_the_window_start_without_spacy():
+    """Importing spaCy costs ~0.45 s: commands that never tokenize (stats, export to JSONL)
+    and the window's start must not pay it; it comes with the first tokenizer or pipeline."""
+    script = ("import sys, main, ui.main_window, ui.app\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'thinc'}))\n"
+              "from annotate.tokenizer import tokens_of\n"
+              "tokens_of('Lyon')\n"
+              "print('spacy' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["[]", "True"]

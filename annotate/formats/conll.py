@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
 from annotate.document import (
     ExportableDocument, ExportReport, Misaligned, TextDocument, complete_only,
@@ -408,6 +407,8 @@ def _sentences(document: ExportableDocument, position: int, report: ExportReport
         else:
             entities.append((span.start, span.end, span.label))
     try:
+        from spacy.training import biluo_to_iob, offsets_to_biluo_tags  # with the tokenizer
+
         tags = biluo_to_iob(offsets_to_biluo_tags(doc, entities))
     except ValueError:  # overlapping spans: CoNLL has one tag per token
         report.overlapping_documents += 1

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from spacy.tokens import Doc, DocBin
-from spacy.tokens import Span as SpacySpan
 
 from annotate.document import (
     ExportableDocument, ExportReport, Misaligned, TextDocument, complete_only,
@@ -31,6 +29,10 @@ from annotate.formats.errors import InputError
 from annotate.formats.notes import ImportNotes
 from annotate.spans import Span, has_overlaps
 from annotate.tokenizer import english, make_doc
+
+if TYPE_CHECKING:  # spaCy is imported when a DocBin is read or written, not before
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 DEFAULT_SPANS_KEY = "sc"  # spaCy's spancat reads this key by default
 META_KEY = "spacy"  # where a document's meta keeps what the DocBin had besides its spans
@@ -49,6 +51,8 @@ SEVERAL_GROUPS = ("documents without doc.ents whose span groups differ: no group
 def read_docbin(path: Path, notes: ImportNotes | None = None) -> list[TextDocument]:
     """Every Doc as a document: `doc.ents` are its spans; span groups, cats and missing
     tokens go to meta["spacy"], and `notes` (when given) counts what was set apart."""
+    from spacy.tokens import DocBin
+
     try:
         docs = list(DocBin().from_disk(path).get_docs(english().vocab))
     except Exception as error:  # msgpack, zlib and spaCy each raise their own kind
@@ -145,6 +149,8 @@ def write_docbin(
     group costs a msgpack call that scans installed packages (srsly's encoder registry),
     which tripled export time. JSONL carries the meta.
     """
+    from spacy.tokens import DocBin
+
     report = ExportReport()
     out = DocBin()
     if every_doc_in_spans:  # a span group has no "unknown": partial work would read complete
