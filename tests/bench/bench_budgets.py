@@ -94,6 +94,21 @@ class Bench:
             scale: float | None = None, unit: str = "s", note: str = "") -> None:
         self.table.add(Row(what, size, ours, bare, budget, unit, note, scale))
 
+    def prepare(self) -> None:
+        """Builds every input the chosen sizes need (each build's time is printed)."""
+        sizes = self.sizes
+        for count in sorted({*sizes.documents, *sizes.exports}):
+            self.cache.documents(count)
+        chars = max(c for c, _ in sizes.articles)
+        for article in sorted({*sizes.articles, *((chars, s) for s in sizes.edit_spans)}):
+            self.cache.article(*article)
+        for count in sizes.records:
+            self.cache.records(count)
+        for count in sizes.stories:
+            self.cache.stories(count)
+        for count in sizes.documents:
+            self.cache.expected_rows(self.cache.documents(count))
+
     # Groups
 
     def window(self) -> None:
@@ -285,6 +300,8 @@ def main() -> None:
     parser.add_argument("--only", help=f"comma-separated groups of {', '.join(GROUPS)}")
     parser.add_argument("--cache", type=Path, default=default_cache())
     parser.add_argument("--out", type=Path, help="also write everything printed here")
+    parser.add_argument("--prepare", action="store_true",
+                        help="only build the inputs (the first run does it anyway)")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.runs = "small", 1
@@ -300,6 +317,9 @@ def main() -> None:
     built = bench.cache.built()
     table.say(f"cache {bench.cache.folder}: {len(built)} inputs built "
               f"({sum(built.values()) / 60:.1f} min when built); missing ones are built first")
+    if args.prepare:
+        bench.prepare()
+        return
     table.say()
     table.say(Table.HEADER)
     try:
