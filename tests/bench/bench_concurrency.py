@@ -5,7 +5,7 @@ checked for lost updates, overlaps, duplicates, and every error a process saw is
     python tests/bench/bench_concurrency.py [--processes 4] [--edits 2000]
         [--postgres URL | --start-postgres [--durable-postgres]] [--no-sqlite]
 
-The load: generated news articles (tests/bench/articles.py) pre-annotated by spaCy's small
+The load: news-like stories (tests/bench/news.py) pre-annotated by spaCy's small
 English pipeline and the numbers layer (store.jobs.preannotate_dataset), so every annotation
 starts with the model's non-overlapping entities and numbers; two annotators per document, so
 pairs of people work on the same documents; and every fourth process shares its name with the
@@ -321,7 +321,7 @@ def annotator_process(target: str, dataset_id: int, name: str, seed: int, edits:
 
 
 def prepare(target: str, name: str, documents: int) -> int:
-    """A dataset of generated articles, pre-annotated, two annotators per document."""
+    """A dataset of news-like stories, pre-annotated, two annotators per document."""
     from annotate.document import TextDocument
     from annotate.labels import load_label_set
     from annotate.preannotate import PipelineSpec
@@ -329,10 +329,10 @@ def prepare(target: str, name: str, documents: int) -> int:
     from store.db import close_database, open_database
     from store.jobs import preannotate_dataset
     from store.queries import add_documents, ensure_dataset, set_annotators_per_document
-    from tests.bench.articles import generated_articles
+    from tests.bench.news import stories
     open_database(target)
     dataset = ensure_dataset(name, load_label_set(), Mode.ENTITIES)
-    add_documents(dataset.id, [TextDocument(text) for text in generated_articles(documents)])
+    add_documents(dataset.id, [TextDocument(text) for text in stories(documents)])
     preannotate_dataset(dataset, PipelineSpec(MODEL))
     set_annotators_per_document(dataset.id, 2)
     close_database()

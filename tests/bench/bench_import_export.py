@@ -1,5 +1,5 @@
-"""Import and export of 10,000 generated articles: time and peak memory, against baselines
-measured in the same run.
+"""Import and export of 10,000 news-like stories (tests/bench/news.py): time and peak memory,
+against baselines measured in the same run.
 
     python tests/bench/bench_import_export.py [--docs 10000]
 
@@ -77,12 +77,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=10_000)
     args = parser.parse_args()
-    from tests.bench.articles import generated_articles
+    from tests.bench.news import stories
 
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "txt").mkdir()
-        articles = generated_articles(args.docs)
+        articles = stories(args.docs)
         with (work / "articles.jsonl").open("w", encoding="utf-8") as out:
             for number, text in enumerate(articles):
                 (work / "txt" / f"{number:06}.txt").write_text(text, encoding="utf-8")

@@ -88,12 +88,12 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=60_000)
     parser.add_argument("--chunk", type=int, help="documents per chunk [store.jobs']")
     args = parser.parse_args()
-    from tests.bench.articles import generated_articles
+    from tests.bench.news import stories
 
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        articles = generated_articles(args.docs)
+        articles = stories(args.docs)
         with (work / "articles.jsonl").open("w", encoding="utf-8") as out:
             for number, text in enumerate(articles):
                 out.write(json.dumps({"text": text, "meta": {"n": number}}) + "\n")

@@ -57,12 +57,12 @@ def timed(target, *args) -> float:
 
 
 def write_records(path: Path, count: int) -> int:
-    """Generated news articles, each with up to five word spans; returns the spans."""
+    """News-like stories, each with up to five word spans; returns the spans."""
     sys.path.insert(0, str(ROOT))
-    from tests.bench.articles import generated_articles
+    from tests.bench.news import stories
 
     rng, spans_written = random.Random(4), 0
-    texts = generated_articles(min(count, 5_000))
+    texts = stories(min(count, 5_000))
     with path.open("w", encoding="utf-8") as out:
         for number in range(count):
             text = f"Report {number}. {texts[number % len(texts)]}"

@@ -25,7 +25,7 @@ from annotate.preannotate import PipelineSpec, default_model, load_pipeline, pre
 from store.db import close_database, open_database  # noqa: E402
 from store.jobs import preannotate_dataset  # noqa: E402
 from store.queries import add_documents, ensure_dataset  # noqa: E402
-from tests.bench.articles import generated_articles  # noqa: E402
+from tests.bench.news import stories  # noqa: E402
 
 
 def words_per_second(texts: list[str], seconds: float) -> float:
@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args()
     model = default_model()
-    texts = generated_articles(args.docs)
+    texts = stories(args.docs)
     words = sum(len(t.split()) for t in texts)
     print(f"{model}: {len(texts)} articles, {words} words, batch size {args.batch_size}, "
           f"best of {args.repeats} interleaved runs")

@@ -275,6 +275,16 @@ def documents(count: int, seed: int = 1, size: int = 365) -> Iterator[tuple[str,
         yield text, [s for s in spans if s[1] <= len(text)]
 
 
+def stories(count: int, seed: int = 42, paragraphs: tuple[int, int] = (2, 4)) -> list[str]:
+    """`count` wire stories of about 170 words (with the default paragraphs), as the old
+    generated_articles gave, for the older benchmark scripts."""
+    texts = []
+    for number in range(count):
+        news = News(seed * 1_000_003 + number)
+        texts.append(news.story(0, [], news.rng.randint(*paragraphs)))
+    return texts
+
+
 def _tokenizer_speed(texts: list[str]) -> float:
     """Characters per second through a fresh spaCy English tokenizer (an empty cache)."""
     import time
