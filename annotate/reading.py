@@ -107,6 +107,10 @@ class MisalignedRefusal(InputError):
         """One line per refused span: file:line, label, offsets, text with neighbours."""
         return [_place(o) for o in self.refused]
 
+    def summary(self) -> str:
+        """The message without its list of spans, to go above `places()`."""
+        return str(InputError(self.path, _refusal(self.refused, shown=0)))
+
 
 def _shared_folder(paths: list[Path]) -> Path | None:
     folders = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]

@@ -35,6 +35,9 @@ class Job(QRunnable):
         self.signals = JobSignals()
         self._cancel = threading.Event()
         self._done = 0
+        # Why it failed, for a caller with more to say than the message (set before
+        # `failed` is emitted; Cancelled when cancelled).
+        self.error: Exception | None = None
 
     def start(self) -> None:
         """Runs the job on the global thread pool; it stays referenced until it ends."""
@@ -55,9 +58,11 @@ class Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.work(self._progress)
-        except Cancelled:
+        except Cancelled as error:
+            self.error = error
             self.signals.failed.emit("cancelled; what was done so far is saved")
         except Exception as error:  # shown in the window rather than lost in a thread
+            self.error = error
             self.signals.failed.emit(str(error))
         else:
             self.signals.finished.emit(result)

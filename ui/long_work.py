@@ -2,6 +2,7 @@
 dialog whose Cancel stops the job between batches (store.jobs keeps the store consistent)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -13,13 +14,16 @@ from annotate.preannotate import PipelineSpec, default_model
 from store import jobs
 from store.records import DatasetRecord
 from ui.background import Job
+from ui.import_dialog import ImportOptions
 from ui.plain import literal
 
 
 def run_with_progress(
     parent: QWidget, title: str, total: int, work, done: Callable[[object], None],
+    failure: Callable[[str, Exception | None], None] | None = None,
 ) -> Job:
-    """Starts the job; the dialog shows its progress and cancels it."""
+    """Starts the job; the dialog shows its progress and cancels it. A failure is shown in
+    a message box, or told to `failure` with the message and the exception."""
     dialog = QProgressDialog(title, "Cancel", 0, max(total, 0), parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)  # no flash for quick jobs
@@ -35,7 +39,10 @@ def run_with_progress(
 
     def failed(reason: str) -> None:
         dialog.close()
-        QMessageBox.warning(parent, title, literal(reason))  # it may quote a file name
+        if failure is not None:
+            failure(reason, job.error)
+        else:
+            QMessageBox.warning(parent, title, literal(reason))  # it may quote a file name
 
     job.signals.finished.connect(finished)
     job.signals.failed.connect(failed)
@@ -46,15 +53,30 @@ def run_with_progress(
     return job
 
 
-def import_job(dataset: DatasetRecord, paths: list[Path], misaligned: str = "refuse",
-               reports: list | None = None):
-    """`reports` gets what each file gave (annotate.reading.FileReport)."""
+@dataclass
+class ImportRun:
+    """An import from the window: what it was asked, and what it read so far, for its
+    report (annotate.reading.FileReport per file)."""
+
+    paths: list[Path]
+    options: ImportOptions = field(default_factory=ImportOptions)
+    reports: list = field(default_factory=list)
+    read_all: bool = False  # every file read and checked: the store's turn
+
+
+def import_job(dataset: DatasetRecord, run: ImportRun):
+    """Reads and stores as the command line's import does, with the same choices."""
+    options = run.options
+
     def work(progress):
-        with jobs.read_inputs(paths, "auto", progress, misaligned=misaligned,
-                              reports=reports) as documents:  # checked before storing
+        with jobs.read_inputs(run.paths, "auto", progress, options.label_map,
+                              options.misaligned, run.reports, options.doc_sep,
+                              options.discontinuous) as documents:  # checked before storing
+            run.read_all = True
             # Storing reports chunks too, so Cancel also stops it (nothing is kept then).
             return jobs.store_documents(dataset.name, dataset.labels, dataset.mode, documents,
-                                        progress=progress)
+                                        progress=progress, reports=run.reports,
+                                        add_labels=options.add_labels)
     return work
 
 

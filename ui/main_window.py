@@ -6,11 +6,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit, QMainWindow,
-    QMessageBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
+    QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from annotate.formats.checks import MISALIGNED_CHOICES
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import jobs
 from store.db import read_only
@@ -23,11 +22,14 @@ from ui.article_view import ArticleView
 from ui.background import Job
 from ui.document_list import DocumentListModel
 from ui.editor import Editor
-from ui.long_work import export_job, import_job, preannotate_job, run_with_progress
-from ui.panels import LabelBar, SpanPanel, label_keys
+from ui.import_dialog import FILE_TYPES, ImportDialog, ImportOptions
+from ui.import_report import ImportReport, ask_for_import, start_import as run_import
+from ui.long_work import export_job, preannotate_job, run_with_progress
+from ui.panels import LabelBar, SpanPanel
 from ui.plain import literal
 from ui.qa_docks import QaDocks
 from ui.session import AnnotationSession
+from ui.shortcut_sheet import ShortcutSheet
 
 
 CHECK_FOR_CHANGES_MS = 3000  # one indexed query: cheap enough to ask every few seconds
@@ -47,11 +49,14 @@ class MainWindow(QMainWindow):
         self.actions_by_id: dict[str, QAction] = {}
         self.preannotating = False  # set while a background job predicts spans
         self._progress_for: tuple | None = None
+        self.import_dialog: ImportDialog | None = None  # open, or last opened
+        self.import_report: ImportReport | None = None  # the last import's
 
         self._build_layout()
         self._build_actions()
         self.addToolBarBreak()  # every label in view, on a row of its own
-        self.addToolBar(LabelBar(self.editor))
+        self.label_bar = LabelBar(self.editor)
+        self.addToolBar(self.label_bar)
         self._build_status_bar(annotator)
 
         self.article.span_drawn.connect(self.editor.draw)
@@ -238,36 +243,13 @@ class MainWindow(QMainWindow):
     # Long work: each handler asks for a path, the start_ method does the work
 
     def import_documents(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import documents", "",
-            "Documents (*.txt *.jsonl *.ndjson *.json *.spacy *.conll *.iob *.bio *.ann);;"
-            "All files (*)")
-        if not paths:
-            return
-        choices = [f"{name}: {meaning}" for name, meaning in MISALIGNED_CHOICES.items()]
-        chosen, ok = QInputDialog.getItem(
-            self, "Import documents", "Spans that do not start and end on spaCy's token "
-            "boundaries:", choices, 0, False)
-        if ok:
-            self.start_import([Path(p) for p in paths], chosen.split(":")[0])
+        """Files first, then the import dialog (more files or folders, and the choices)."""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", "", FILE_TYPES)
+        if paths:
+            ask_for_import(self, [Path(p) for p in paths])
 
-    def start_import(self, paths: list[Path], misaligned: str = "refuse") -> Job:
-        reports: list = []
-
-        def done(result) -> None:
-            skipped = f", {result.duplicates} already there" if result.duplicates else ""
-            changed = sum(sum(r.changed.values()) for r in reports)
-            left_out = sum(sum(r.left_out.values()) for r in reports)
-            notes = (f"; {changed} spans off token boundaries changed" if changed else "") + (
-                f"; {left_out} spans left out" if left_out else "")
-            self.statusBar().showMessage(f"{result.added} documents added{skipped}{notes}.",
-                                         10000)
-            if jobs.count_to_preannotate(self.session.dataset):
-                self.start_preannotation()  # first: new documents wait for their spans
-            self.reload_list()
-        return run_with_progress(self, "Importing documents", 0,  # documents: not known yet
-                                 import_job(self.session.dataset, paths, misaligned, reports),
-                                 done)
+    def start_import(self, paths: list[Path], options: ImportOptions | None = None) -> Job:
+        return run_import(self, paths, options)  # see ui.import_report
 
     def preannotate_documents(self) -> None:
         if not jobs.count_to_preannotate(self.session.dataset):
@@ -413,26 +395,3 @@ def showing(key: AnnotationKey | None, me: str) -> str:
     if key.kind == REVIEWED:
         return f"Reviewing {key.annotator}'s work"
     return "Your annotation" if key.annotator == me else f"{key.annotator}'s annotation"
-
-
-class ShortcutSheet(QDialog):
-    """Help > Keyboard shortcuts, from the same table the menus come from."""
-
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.setWindowTitle("Keyboard shortcuts")
-        keys = label_keys(window.session.dataset.labels)
-        rows = [(spec.title.replace("&", ""), ", ".join(spec.shortcuts)) for spec in ACTIONS]
-        rows += [(f"Label {name}", key) for name, key in keys.items()]
-        settle_actions = window.qa.adjudication.settle_actions
-        rows += [(a.text(), a.shortcut().toString()) for a in settle_actions]
-        table = QTableWidget(len(rows), 2)
-        table.setHorizontalHeaderLabels(["Command", "Keys"])
-        table.verticalHeader().hide()
-        for row, (title, shortcut) in enumerate(rows):
-            table.setItem(row, 0, QTableWidgetItem(title))
-            table.setItem(row, 1, QTableWidgetItem(shortcut))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        layout = QVBoxLayout(self)
-        layout.addWidget(table)
-        self.resize(420, 520)

@@ -60,9 +60,15 @@ class SpanListModel(QAbstractListModel):
     def __init__(self, session: AnnotationSession):
         super().__init__()
         self.session = session
-        colours = {label.name: label.colour for label in session.dataset.labels}
-        self._icons = {name: colour_icon(colour) for name, colour in colours.items()}
         self._unknown = colour_icon("#e0e0e0")
+        self.set_labels(session.dataset.labels)
+
+    def set_labels(self, labels: tuple[LabelRecord, ...]) -> None:
+        """Each label's colour as its rows' icon (again after an import added labels)."""
+        self._icons = {label.name: colour_icon(label.colour) for label in labels}
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1),
+                                  [Qt.ItemDataRole.DecorationRole])
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
         """One row per span of the open document."""

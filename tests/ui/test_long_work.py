@@ -49,8 +49,9 @@ def test_a_bad_file_is_reported_and_nothing_is_stored(qtbot, window, warnings, t
     job = window.start_import([SAMPLES / "02-budget-vote.txt", bad])
     with qtbot.waitSignal(job.signals.failed, timeout=30_000):
         pass
-    assert warnings and "bad.jsonl:2: not valid JSON" in warnings[0]
-    assert Document.select().count() == 0
+    assert window.import_report.windowTitle() == "Nothing was imported"
+    assert "bad.jsonl:2: not valid JSON" in window.import_report.text()
+    assert warnings == [] and Document.select().count() == 0
 
 
 def test_cancelling_preannotation_keeps_whole_batches_only(qtbot, window, store, warnings):
@@ -77,32 +78,3 @@ def test_export_from_the_window_writes_accepted_documents(qtbot, window, store, 
     [doc] = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
     assert doc.text == "Lyon welcomed 300 visitors."
     assert "Wrote 1 documents" in window.statusBar().currentMessage()
-
-
-def test_the_import_dialog_offers_what_to_do_with_misaligned_spans(
-        qtbot, window, warnings, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QInputDialog
-
-    corpus = tmp_path / "bionlp.jsonl"
-    corpus.write_text('{"text": "CD4+ cells rose in Lyon.", "spans": [{"start": 0, "end": 2, '
-                      '"label": "ORG"}, {"start": 19, "end": 23, "label": "GPE"}]}\n')
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(corpus)], ""))
-    offered = []
-
-    def choose(parent, title, label, items, current, editable):
-        offered.extend(items)
-        return next(item for item in items if item.startswith("skip")), True
-
-    monkeypatch.setattr(QInputDialog, "getItem", choose)
-    window.actions_by_id["import_documents"].trigger()  # File > Import
-    qtbot.waitUntil(lambda: "documents added" in window.statusBar().currentMessage(),
-                    timeout=30_000)
-    message = window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: not window.preannotating, timeout=120_000)  # started after it
-    assert [item.split(":")[0] for item in offered] == [
-        "refuse", "keep", "expand", "contract", "skip"]
-    assert "1 documents added; 1 spans left out." in message
-    [document] = Document.select()
-    from store.queries import spans_for
-    assert [(s.start, s.end, s.label) for s in spans_for(document.id)] == [(19, 23, "GPE")]
-    assert warnings == []

@@ -115,16 +115,15 @@ def test_the_not_saved_message_shows_markup_as_typed(qtbot, marked_window, marku
     assert window.statusBar().currentMessage() == text  # the status bar draws plain text
 
 
-def test_a_failed_import_quotes_the_file_name_as_typed(qtbot, marked_window, tmp_path,
-                                                       monkeypatch):
-    said = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+def test_a_failed_import_quotes_the_file_name_as_typed(qtbot, marked_window, tmp_path):
     bad = tmp_path / "<b>bad <img src=x.png>.jsonl"
     bad.write_text("{oops\n")
     job = marked_window.start_import([bad])
     with qtbot.waitSignal(job.signals.failed, timeout=30_000):
         pass
-    assert len(said) == 1 and bad.name in shown(said[0]) and "<b>" in shown(said[0])
+    report = marked_window.import_report
+    assert report.headline.textFormat() == Qt.TextFormat.PlainText
+    assert f"{bad}:1: not valid JSON" in report.text()  # a plain-text box: never markup
 
 
 def test_undo_names_a_settled_conflict_as_typed(qtbot, store, article, settings):
