@@ -30,6 +30,7 @@ from ui.plain import literal
 from ui.qa_docks import QaDocks
 from ui.session import AnnotationSession
 from ui.shortcut_sheet import ShortcutSheet
+from ui.source_extras import SourceExtrasPanel
 
 
 CHECK_FOR_CHANGES_MS = 3000  # one indexed query: cheap enough to ask every few seconds
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.session)
         self.article = ArticleView(self.session)
         self.spans = SpanPanel(self.session)
+        self.extras = SourceExtrasPanel(self.session)  # below the spans, when there are any
         self.documents = DocumentListModel(dataset.id, annotator)
         self.qa = QaDocks(self)
         self.actions_by_id: dict[str, QAction] = {}
@@ -99,9 +101,13 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         for widget in (self.filter_text, self.filter_status, self.table):
             column.addWidget(widget)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.spans)
+        right.addWidget(self.extras)
+        right.setStretchFactor(0, 3)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main splitter")
-        for widget, stretch in ((left, 2), (self.article, 5), (self.spans, 2)):
+        for widget, stretch in ((left, 2), (self.article, 5), (right, 2)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.setCentralWidget(self.splitter)
