@@ -190,3 +190,15 @@ def test_a_brat_folder_added_in_the_dialog_splits_discontinuous_spans(
     assert f"{corpus}: brat, 2 documents" in report
     assert "1 × discontinuous span split" in report
     assert "  stored: 2 documents added, 0 already there" in report
+
+
+def test_a_cancelled_import_says_nothing_was_stored(qtbot, window, tmp_path):
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(json.dumps({"text": f"Report {n} from Lyon."}) + "\n"
+                            for n in range(5000)))
+    job = window.start_import([many])
+    job.signals.progressed.connect(lambda _: job.cancel())
+    with qtbot.waitSignal(job.signals.failed, timeout=30_000):
+        pass
+    assert window.statusBar().currentMessage() == "Import cancelled: nothing was stored."
+    assert window.import_report is None and Document.select().count() == 0
