@@ -28,7 +28,7 @@ from annotate.preannotate import PipelineError, PipelineSpec, default_model
 from annotate.reading import summary_lines
 from annotate.sampling import stratified_sample
 from annotate.spans import Mode
-from store import jobs, qa_figures, queries, reviews
+from store import jobs, qa_figures, queries, reviews, tokens
 from store.db import StoreError, open_database as open_store, store_opened
 from store.editing import EditError, database_fault
 from store.records import DatasetRecord
@@ -419,6 +419,17 @@ def stats(
     typer.echo("spans per label:")
     for label, count in figures.by_label.items():
         typer.echo(f"  {label:<10} {count:>8}")
+
+
+@app.command()
+def tokenize(db: DbOption = None) -> None:
+    """Stores token boundaries for documents that have none or whose tokenizer changed
+    (after an upgrade); opening and exporting them no longer runs the tokenizer."""
+    with reported_errors():
+        open_database(db)
+        with progress_bar(tokens.count_stale(), "doc") as bar:
+            done = tokens.tokenize_stale(progress=bar.update)
+    typer.echo(f"tokenized {done} documents")
 
 
 @app.command()

@@ -23,6 +23,9 @@ class TextDocument:
     # Partial work (Prodigy's binary answers): `spans` are the accepted suggestions, these
     # the rejected ones, and every other token is unknown. None: the spans are complete.
     rejected: tuple[Span, ...] | None = None
+    # spaCy's tokens of the text, packed (annotate.stored_tokens), where the reader made them:
+    # derived from the text, so not part of what makes two documents equal.
+    tokens: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def partial(self) -> bool:

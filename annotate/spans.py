@@ -136,6 +136,13 @@ class Tokens:
         self.ends = [e for _, e in pairs]
 
     @classmethod
+    def from_sorted(cls, starts: list[int], ends: list[int]) -> "Tokens":
+        """From boundaries already in order (stored ones): no sorting, no pairs."""
+        tokens = cls.__new__(cls)
+        tokens.starts, tokens.ends = starts, ends
+        return tokens
+
+    @classmethod
     def of(cls, doc) -> "Tokens":
         """From a spaCy Doc. Runs of white space, which spaCy keeps as tokens, are left out:
         a span never starts or ends on one."""

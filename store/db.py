@@ -20,9 +20,9 @@ from peewee import Database, DatabaseError, ImproperlyConfigured, OperationalErr
 from playhouse.migrate import SchemaMigrator, migrate
 
 from store.backends import connect_url
-from store.models import MODELS, Annotation, Dataset, Review, Settled, database
+from store.models import MODELS, Annotation, Dataset, Document, Review, Settled, database
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _add_reviews(db: Database) -> None:
@@ -69,10 +69,21 @@ def _add_partial(db: Database) -> None:
               if column not in have))
 
 
+def _add_tokens(db: Database) -> None:
+    """Token boundaries stored with each document. Existing documents get them when first
+    opened, or all at once from `main.py tokenize`."""
+    migrator = SchemaMigrator.from_database(db)
+    have = {c.name for c in db.get_columns("document")}
+    migrate(*(migrator.add_column("document", column, field)
+              for column, field in (("tokens", Document.tokens),
+                                    ("tokenizer", Document.tokenizer))
+              if column not in have))
+
+
 # Migration from version N to N+1: MIGRATIONS[N](db), each in one transaction with the
 # version written at its end, so an interrupted upgrade leaves the old version whole.
 MIGRATIONS: dict[int, object] = {1: _add_reviews, 2: _add_versions, 3: _add_revisions,
-                                 4: _add_partial}
+                                 4: _add_partial, 5: _add_tokens}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

@@ -32,6 +32,7 @@ from store.queries import spans_for, spans_of_annotations
 from store.rows import insert_spans
 from store.rules import text_length
 from store.records import AnnotationKey, AnnotationRecord, check_status, rejected_spans
+from store.tokens import stored_tokens
 
 
 class EditError(Exception):
@@ -107,6 +108,7 @@ def open_annotation(key: AnnotationKey) -> AnnotationRecord:
         spans=spans, predictions=tuple(predictions), reference=tuple(everyone),
         revision=found.revision if found else 0,
         rejected=rejected_spans(shown.rejected, shown.partial) if shown else None,
+        tokens=stored_tokens(document.tokens, document.tokenizer),
     )
 
 

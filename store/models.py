@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from peewee import (
-    SQL, BooleanField, CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField,
+    SQL, BlobField, BooleanField, CharField, DatabaseProxy, DateTimeField, DoubleField, ForeignKeyField, IntegerField,
     Model, TextField,
 )
 
@@ -53,6 +53,10 @@ class Document(BaseModel):
     meta = TextField(default="{}")  # JSON object
     source = CharField(default="")  # the file it came from
     created = DateTimeField(default=utc_now)
+    # Token boundaries made at import (annotate.stored_tokens), and by which tokenizer:
+    # opening and exporting read them instead of tokenizing again. NULL: not made yet.
+    tokens = BlobField(null=True)
+    tokenizer = CharField(null=True)
 
     class Meta:
         indexes = ((("dataset", "content_hash"), True),)

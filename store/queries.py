@@ -16,6 +16,7 @@ from peewee import JOIN, chunked, fn
 from annotate.document import TextDocument
 from annotate.labels import LabelRecord
 from annotate.spans import Mode, Span
+from annotate.stored_tokens import packed_tokens, tokenizer_id
 from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
     Annotation, Dataset, Document, Label, Review, database, utc_now, Span as SpanRow,
@@ -26,6 +27,7 @@ from store.records import (
     CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status, rejected_json,
     rejected_spans,
 )
+from store.tokens import stored_tokens
 
 PAGE = 500  # rows per query when walking a dataset: bounded memory, few round trips
 
@@ -90,6 +92,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                 (Document.dataset == dataset_id)
                 & Document.content_hash.in_([digest for digest, _ in hashed])).tuples()}
             predictions = []
+            fresh = []
             for digest, doc in hashed:
                 if digest in seen:
                     duplicates += 1
@@ -97,10 +100,9 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                     continue
                 seen.add(digest)
                 check_imported(doc, doc.spans or (), mode)
-                doc_id = insert_row(
-                    Document, dataset=dataset_id, text=doc.text, content_hash=digest,
-                    source=doc.source,
-                    meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True))
+                fresh.append((digest, doc))
+            for (digest, doc), tokens in zip(fresh, _tokens_of([doc for _, doc in fresh])):
+                doc_id = _insert_document(dataset_id, digest, doc, tokens)
                 if doc.spans is not None:
                     predictions.append((doc_id, doc.spans))
                 added += 1
@@ -129,6 +131,8 @@ def add_annotations(
             ids = dict(Document.select(Document.content_hash, Document.id).where(
                 (Document.dataset == dataset_id)
                 & Document.content_hash.in_([digest for digest, _ in hashed])).tuples())
+            new = {digest: doc for digest, doc in hashed if digest not in ids}
+            tokens = dict(zip(new, _tokens_of(list(new.values()))))
             for digest, doc in hashed:
                 check_imported(doc, doc.spans or (), mode)
                 if doc.rejected:  # inside the text; they may overlap the accepted ones
@@ -137,10 +141,7 @@ def add_annotations(
                     known += 1
                     known_from[doc.source] += 1
                 else:
-                    ids[digest] = insert_row(
-                        Document, dataset=dataset_id, text=doc.text, content_hash=digest,
-                        source=doc.source,
-                        meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True))
+                    ids[digest] = _insert_document(dataset_id, digest, doc, tokens[digest])
                     added += 1
                     added_from[doc.source] += 1
                 annotation, created = Annotation.get_or_create(
@@ -154,6 +155,16 @@ def add_annotations(
                 annotations += 1
     return ImportResult(added, known, annotations, kept,
                         by_source=_by_source(added_from, known_from))
+
+
+def _tokens_of(documents: list[TextDocument]) -> list[bytes]:
+    return packed_tokens([doc.text for doc in documents], [doc.tokens for doc in documents])
+
+
+def _insert_document(dataset_id: int, digest: str, doc: TextDocument, tokens: bytes) -> int:
+    return insert_row(Document, dataset=dataset_id, text=doc.text, content_hash=digest,
+                      source=doc.source, tokens=tokens, tokenizer=tokenizer_id(),
+                      meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True))
 
 
 def _by_source(added: Counter, duplicates: Counter) -> dict[str, tuple[int, int]]:
@@ -317,7 +328,7 @@ def current_documents(
     quota = Dataset.get_by_id(dataset_id).annotators_per_document
     columns = [Document.id, Document.content_hash, Document.meta]
     if with_text:
-        columns.append(Document.text)
+        columns += [Document.text, Document.tokens, Document.tokenizer]
     while True:
         docs = list(Document.select(*columns)
                     .where((Document.dataset == dataset_id) & (Document.id > last_id))
@@ -338,6 +349,7 @@ def current_documents(
                 meta=json.loads(doc.meta), status=choice.status, annotator=choice.annotator,
                 spans=tuple(spans.get(choice.annotation_id, ())),
                 rejected=partial.get(choice.annotation_id),
+                tokens=stored_tokens(doc.tokens, doc.tokenizer) if with_text else None,
             )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from annotate.labels import LabelRecord
-from annotate.spans import Mode, Span
+from annotate.spans import Mode, Span, Tokens
 from annotate.versions import OWN
 
 STATUSES = ("pending", "accepted", "rejected", "skipped")
@@ -51,6 +51,7 @@ class CurrentDocument:
     spans: tuple[Span, ...]
     # Partial work (Prodigy's binary answers): the suggestions rejected; None: complete.
     rejected: tuple[Span, ...] | None = None
+    tokens: Tokens | None = None  # as stored at import; None: not stored (or stale)
 
     @property
     def partial(self) -> bool:
@@ -105,6 +106,7 @@ class AnnotationRecord:
     revision: int = 0  # what the next write names (0: the annotation does not exist yet)
     # Partial work (Prodigy's binary answers): the suggestions rejected; None: complete.
     rejected: tuple[Span, ...] | None = None
+    tokens: Tokens | None = None  # as stored at import; None: not stored (or stale)
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ class AnnotationSession(QObject):
         if kind == ADJUDICATED:
             self.comparison = compare(editing.people_annotations(document_id))
             self.settled = editing.settled_regions(document_id)
-        self.tokens = tokens_of(record.text)
+        # Stored at import; tokenized here only for documents stored before tokens were.
+        self.tokens = record.tokens if record.tokens is not None else tokens_of(record.text)
         self.selected = None
         self.stored_document = None
         self._emit(None)

@@ -31,7 +31,7 @@ from annotate.document import (
 from annotate.formats.checks import IMPORT_SOURCE, checked_label, checked_text
 from annotate.formats.errors import InputError
 from annotate.spans import Span
-from annotate.tokenizer import make_doc
+from annotate.stored_tokens import document_doc
 
 DOCSTART = "-DOCSTART-"
 DOCSTART_LINE = "-DOCSTART- -X- O O"  # as spaCy's converter writes it
@@ -399,7 +399,7 @@ def _tags(scheme: str, entities: list[tuple[int, int, str]], count: int) -> list
 def _sentences(document: ExportableDocument, position: int, report: ExportReport):
     """(word, IOB2 tag) per token; a run of white space holding a newline ends a sentence.
     Spans off spaCy's token boundaries cannot be tagged: they are left out and reported."""
-    doc = make_doc(document.text)
+    doc = document_doc(document)
     entities = []
     for span in document.spans:
         if doc.char_span(span.start, span.end) is None:

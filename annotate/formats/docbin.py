@@ -28,7 +28,8 @@ from annotate.formats.checks import IMPORT_SOURCE, checked_label, checked_text
 from annotate.formats.errors import InputError
 from annotate.formats.notes import ImportNotes
 from annotate.spans import Span, has_overlaps
-from annotate.tokenizer import english, make_doc
+from annotate.stored_tokens import document_doc
+from annotate.tokenizer import english
 
 if TYPE_CHECKING:  # spaCy is imported when a DocBin is read or written, not before
     from spacy.tokens import Doc
@@ -156,7 +157,7 @@ def write_docbin(
     if every_doc_in_spans:  # a span group has no "unknown": partial work would read complete
         documents = complete_only(documents, report)
     for position, document in enumerate(documents, start=1):
-        doc = make_doc(document.text)
+        doc = document_doc(document)
         rejected = getattr(document, "rejected", None)
         kept = _kept(document.meta)
         aligned, unknown = [], []

@@ -24,6 +24,7 @@ from annotate.formats.checks import checked_span
 from annotate.formats.errors import InputError
 from annotate.formats.jsonl import text_records
 from annotate.spans import Span
+from annotate.stored_tokens import pack_tokens
 from annotate.tokenizer import tokens_of
 
 SPAN_KEYS = ("label", "labels", "entities", "annotations")
@@ -70,7 +71,8 @@ def _document(path: Path, line: int, record: dict, text: str) -> TextDocument:
         if len(by_user) > 1:
             people = {f"doccano-user-{user}": (tuple(sorted(spans)), "accepted")
                       for user, spans in by_user.items()}
-            return TextDocument(text, None, meta, path.name, "accepted", people)
+            return TextDocument(text, None, meta, path.name, "accepted", people,
+                                tokens=pack_tokens(tokens))
         spans, own = next(iter(by_user.values())), None
     elif key == "entities" and all(isinstance(e, dict) for e in entries):
         spans, own = _entity_objects(path, line, record, entries, span)
@@ -79,7 +81,8 @@ def _document(path: Path, line: int, record: dict, text: str) -> TextDocument:
         _relations_only(path, line, record)
     if own is not None:
         meta[META_KEY] = own
-    return TextDocument(text, tuple(sorted(spans)), meta, path.name, "accepted")
+    return TextDocument(text, tuple(sorted(spans)), meta, path.name, "accepted",
+                        tokens=pack_tokens(tokens))
 
 
 def _span_key(path: Path, line: int, record: dict) -> str | None:

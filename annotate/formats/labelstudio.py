@@ -25,6 +25,7 @@ from annotate.formats.errors import InputError
 from annotate.formats.jsonl import numbered_array_items
 from annotate.formats.notes import ImportNotes
 from annotate.spans import Span, Tokens
+from annotate.stored_tokens import pack_tokens
 from annotate.tokenizer import tokens_of
 
 TEXT_KEY = "text"  # the data key of the text, as in Label Studio's NER template
@@ -83,7 +84,8 @@ class _Task:
             kept["names"] = self.names
         meta = self._meta(task, data, kept)
         return TextDocument(text, predictions, meta, self.path.name,
-                            "accepted" if annotations else "pending", annotations=annotations)
+                            "accepted" if annotations else "pending", annotations=annotations,
+                            tokens=pack_tokens(tokens))
 
     def _refuse_unknown_work(self, task: dict) -> None:
         for key, value in task.items():

@@ -21,7 +21,8 @@ from annotate.formats.jsonl import text_records
 from annotate.formats.notes import ImportNotes
 from annotate.formats.prodigy_binary import BINARY_VIEW, BinaryAnswers, binary_tasks
 from annotate.spans import Tokens, has_overlaps
-from annotate.tokenizer import make_doc, tokens_of
+from annotate.stored_tokens import document_doc, pack_tokens
+from annotate.tokenizer import tokens_of
 
 ANSWER_OF_STATUS = {"accepted": "accept", "rejected": "reject", "skipped": "ignore"}
 STATUS_OF_ANSWER = {answer: status for status, answer in ANSWER_OF_STATUS.items()}
@@ -81,14 +82,16 @@ def _document(path: Path, line: int, record: dict, text: str,
     if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
         raise InputError(path, '"spans" must be a list of objects', line)
     is_binary = _is_binary(path, line, record, text, raw_spans, single_spans)
-    tokens = _given_tokens(path, line, text, record.get("tokens")) or tokens_of(text)
+    given = _given_tokens(path, line, text, record.get("tokens"))
+    tokens = given or tokens_of(text)
     spans = [checked_span(path, line, text, s.get("start"), s.get("end"), s.get("label"),
                           tokens) for s in raw_spans]
     if is_binary:
         binary.add(line, record, text, list(zip(spans, raw_spans)), kept,
                    record.get("meta") or {})
         return None
-    return TextDocument(text, tuple(sorted(spans)), meta, path.name, status)
+    return TextDocument(text, tuple(sorted(spans)), meta, path.name, status,
+                        tokens=None if given else pack_tokens(tokens))  # spaCy's are stored
 
 
 def _kept_fields(path: Path, line: int, record: dict) -> dict:
@@ -190,7 +193,7 @@ def write_jsonl(documents: Iterable[ExportableDocument], path: Path) -> ExportRe
 def _binary_tasks(document: ExportableDocument, rejected, position: int,
                   report: ExportReport) -> list[dict]:
     text = document.text
-    tokens = _tokens(text, (*document.spans, *rejected), position, report)
+    tokens = _tokens(document, (*document.spans, *rejected), position, report)
     kept = document.meta.get(PRODIGY_KEY)
     input_hash = kept.get("_input_hash") if isinstance(kept, dict) else None
     if input_hash is None:
@@ -201,10 +204,12 @@ def _binary_tasks(document: ExportableDocument, rejected, position: int,
                         lambda task: _hashed(task, TASK_HASH_KEYS, prefix=str(input_hash)))
 
 
-def _tokens(text: str, spans, position: int, report: ExportReport) -> list[dict]:
+def _tokens(document: ExportableDocument, spans, position: int,
+            report: ExportReport) -> list[dict]:
     """spaCy's tokens of the text as Prodigy writes them, cut where a span starts or ends
     inside one (such spans are reported), so that the file reads back as it was."""
-    doc = make_doc(text)
+    text = document.text
+    doc = document_doc(document)
     bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
     starts, ends = {s for s, _ in bounds}, {e for _, e in bounds}
     cuts = set()
@@ -221,7 +226,7 @@ def _tokens(text: str, spans, position: int, report: ExportReport) -> list[dict]
 
 def _task(document: ExportableDocument, position: int, report: ExportReport) -> dict:
     text, document_spans = document.text, document.spans or ()
-    tokens = _tokens(text, document_spans, position, report)
+    tokens = _tokens(document, document_spans, position, report)
     token_at_start = {t["start"]: t["id"] for t in tokens}
     token_at_end = {t["end"]: t["id"] for t in tokens}
     spans = []
