@@ -35,6 +35,22 @@ def source_extras(meta: object, text: str, spans: Sequence[Span]) -> list[Source
             + brat_lines(meta.get(BRAT_KEY), text, found))
 
 
+def partial_rows(rejected: Sequence[Span] | None, text: str) -> list[SourceExtra]:
+    """For partial work (Prodigy's binary answers): a row saying so, and one per rejected
+    suggestion; none for complete work."""
+    if rejected is None:
+        return []
+    rows = [SourceExtra("Partial annotation: only its spans are known; other tokens are "
+                        "unknown, not \"no entity\"",
+                        "Prodigy's binary answers (ner.teach): accepted suggestions are the "
+                        "spans, rejected ones are listed here; exports to .spacy mark the "
+                        "other tokens missing, formats without \"unknown\" leave it out", ())]
+    rows += [SourceExtra(f"rejected: {shown(text, s.start, s.end, s.label, s)}",
+                         f"a suggestion answered \"reject\": {s.label} at {s.start}-{s.end} "
+                         "is known to be wrong", ()) for s in rejected]
+    return rows
+
+
 class _Found:
     """The current spans by offsets and label, and by offsets alone where a label was
     changed since (as the exports find them)."""

@@ -77,6 +77,8 @@ class AnnotationSession(QObject):
         self.settled: set[tuple[int, int]] = set()
         self.selected: Span | None = None
         self.tokens = Tokens([])
+        # Partial work (Prodigy's binary answers): the suggestions rejected; None: complete.
+        self.rejected: tuple[Span, ...] | None = None
         # The revision each annotation this session wrote or opened is at: the next write
         # names it, so a change made elsewhere meanwhile is refused, never overwritten.
         self.revisions: dict[AnnotationKey, int] = {}
@@ -102,7 +104,7 @@ class AnnotationSession(QObject):
         self.key, self.document_id = key, document_id
         self.text, self.status = record.text, record.status
         self.spans, self.predictions = list(record.spans), record.predictions
-        self.reference = record.reference
+        self.reference, self.rejected = record.reference, record.rejected
         self.comparison, self.settled = None, set()
         if kind == ADJUDICATED:
             self.comparison = compare(editing.people_annotations(document_id))

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from annotate.extras import SourceExtra, source_extras
+from annotate.extras import SourceExtra, partial_rows, source_extras
 from store.document_extras import document_meta
 from store.editing import EditError
 from ui.plain import literal
@@ -54,7 +54,8 @@ class SourceExtrasPanel(QWidget):
             except EditError:
                 self._meta = {}  # the rows are a courtesy; the session says what failed
         self._shown = (session.document_id, session.spans)
-        self.rows = source_extras(self._meta, session.text, session.spans)
+        self.rows = (partial_rows(session.rejected, session.text)
+                     + source_extras(self._meta, session.text, session.spans))
         self.list.clear()
         faded = QBrush(self.palette().color(QPalette.ColorGroup.Disabled,
                                             QPalette.ColorRole.Text))

@@ -83,3 +83,21 @@ def test_brat_lines_show_as_read_and_a_plain_document_shows_none(qtbot, window):
     assert window.session.selected.text(window.session.text) == "21"
     window.table.selectRow(2)
     assert window.session.text == "Rain in Lyon." and not window.extras.isVisible()
+
+
+def test_partial_work_says_so_and_lists_its_rejected_suggestions(qtbot, store, settings):
+    from annotate.spans import Span
+    from store.queries import add_annotations
+
+    text = "Anna Smith met officials in Homs on Monday."
+    add_annotations(store.id, [TextDocument(text, (Span(0, 10, "PERSON"),), status="accepted",
+                                            rejected=(Span(28, 32, "PERSON"),))], "ana")
+    window = MainWindow(store, "ana", settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.extras.isVisible())
+    shown = rows(window)
+    assert shown[0].startswith("Partial annotation: only its spans are known")
+    assert shown[1:] == ["rejected: PERSON 'Homs'"]
