@@ -3,8 +3,8 @@
 `T` lines (`T1<TAB>LABEL START END<TAB>covered text`) are the spans. The other annotation
 lines, `R` relations, `E` events, `A`/`M` attributes, `N` normalizations, `#` notes and `*`
 equivalences, are not spans: they are kept as they were read in meta["brat"], with the ids
-they point at, and written back by write_brat pointing at the same `T` ids (they are not
-shown in the window). A discontinuous span (`T1<TAB>Loc 0 5;16 23<TAB>North America`) is
+they point at, and written back by write_brat pointing at the same `T` ids (the window lists
+them read-only, annotate.extras). A discontinuous span (`T1<TAB>Loc 0 5;16 23<TAB>North America`) is
 refused, split or joined as `discontinuous` says. Offsets count characters of the .txt file
 as it is, so its line endings are kept.
 """
