@@ -283,13 +283,14 @@ def export(
         renames = parse_label_map(label_map) if label_map else None
         open_database(db)
         target = existing_dataset(dataset)
+        held: list = []  # found by the export's own walk through the dataset
         with progress_bar(None, "doc") as bar:
             reports = jobs.export_dataset(target, out, chosen.value, status.value, split, seed,
-                                          spans_key, bar.update, renames)
+                                          spans_key, bar.update, renames, held)
     for line in label_map_lines(renames) + export_lines(reports, chosen.value, spans_key):
         typer.echo(line)
     if status is Status.accepted:
-        report_held_back(queries.held_back(target.id))
+        report_held_back(held)
 
 
 def report_held_back(held: list) -> None:

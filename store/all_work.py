@@ -42,13 +42,14 @@ class DocumentWork:
     work: tuple[PersonWork, ...]
 
 
-def all_work(dataset_id: int, status: str = "accepted") -> Iterator[DocumentWork]:
+def all_work(dataset_id: int, status: str = "accepted",
+             held: list | None = None) -> Iterator[DocumentWork]:
     """Each document in `status` (as current_documents chooses them, in id order) with the
     model's spans and everyone's work, a page at a time. A person's unfinished (pending)
     work is left out unless the export asks for unfinished documents too ("any" or
     "pending"): an annotation opened and never finished is not work to hand on."""
     page: list[CurrentDocument] = []
-    for document in current_documents(dataset_id, status, with_spans=False):
+    for document in current_documents(dataset_id, status, with_spans=False, held=held):
         page.append(document)
         if len(page) == PAGE:
             yield from _with_work(page, status)

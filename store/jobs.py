@@ -32,12 +32,13 @@ from annotate.reading import FileReport, read_documents
 from annotate.spans import Mode
 from annotate.spool import DocumentSpool, process_alive, remove_stale_spools
 from annotate.split import dev_set
+from annotate.versions import HeldBack
 from store import staging
 from store.all_work import all_work
 from store.models import database
 from store.queries import (
     add_annotations, add_documents, add_labels as add_dataset_labels, content_hash,
-    count_documents, current_documents, ensure_dataset, find_dataset, held_back,
+    count_documents, current_documents, ensure_dataset, find_dataset,
     save_predictions, texts_to_predict,
 )
 from store.records import DatasetRecord, ImportResult, check_status
@@ -391,9 +392,11 @@ def export_dataset(
     dataset: DatasetRecord, out: Path, fmt: str = "spacy", status: str = "accepted",
     dev_fraction: float | None = None, seed: int = 0, spans_key: str = DEFAULT_SPANS_KEY,
     progress: Progress = _no_progress, label_map: Mapping[str, str] | None = None,
+    held: list[HeldBack] | None = None,
 ) -> dict[Path, ExportReport]:
     """Writes the documents in `status` to `out`, or with a dev fraction to the folder `out`
-    as train and dev files. Files appear whole or not at all."""
+    as train and dev files. Files appear whole or not at all. Without a split the dataset
+    is walked once; `held` gets the documents with accepted work held back on the way."""
     in_folders = fmt in FOLDER_FORMATS
     if dev_fraction is None and out.is_dir() and not in_folders:
         raise JobError(f"{out} is a folder: name a file, or add --split to write train and "
@@ -406,28 +409,28 @@ def export_dataset(
     if fmt == "spacy":
         writer = partial(writer, spans_key=spans_key,
                          every_doc_in_spans=dataset.mode is Mode.SPANS)
-    hashes = [d.content_hash for d in
-              current_documents(dataset.id, status, with_text=False, with_spans=False)]
-    if not hashes and status == "accepted" and (held := held_back(dataset.id)):
-        raise JobError(f"nothing of dataset {dataset.name!r} can be exported yet: "
-                       f"{len(held)} documents are held back, the first "
-                       f"(document {held[0].document_id}) because {held[0].reason}")
-    if not hashes:
-        hint = "" if status == "any" else "; --status any exports every document"
-        raise JobError(f"no document of dataset {dataset.name!r} has status {status}{hint}")
-
+    held = held if held is not None else []
     # Label Studio holds every version of a document side by side: the model's and
     # everyone's work go out, not only the version that stands (store.all_work).
     source = all_work if fmt == "labelstudio" else current_documents
 
-    def documents(keep: Callable[[str], bool] = lambda h: True) -> Iterator:
-        for document in source(dataset.id, status):
+    def documents(keep: Callable[[str], bool] = lambda h: True,
+                  collect: list | None = None) -> Iterator:
+        found = 0
+        for document in source(dataset.id, status, held=collect):
             if keep(document.content_hash):
+                found += 1
                 progress(1)
                 yield relabelled(document, label_map or {})
+        if not found and collect is not None:  # the writer stops; its file is removed
+            raise _nothing_to_export(dataset, status, collect)
 
     if dev_fraction is None:
-        return {out: _write_whole(writer, documents(), out, in_folders)}
+        return {out: _write_whole(writer, documents(collect=held), out, in_folders)}
+    hashes = [d.content_hash for d in current_documents(
+        dataset.id, status, with_text=False, with_spans=False, held=held)]
+    if not hashes:
+        raise _nothing_to_export(dataset, status, held)
     dev = dev_set(hashes, dev_fraction, seed)
     out.mkdir(parents=True, exist_ok=True)
     train_path, dev_path = out / f"train{suffix}", out / f"dev{suffix}"
@@ -436,6 +439,15 @@ def export_dataset(
                                  in_folders),
         dev_path: _write_whole(writer, documents(lambda h: h in dev), dev_path, in_folders),
     }
+
+
+def _nothing_to_export(dataset: DatasetRecord, status: str, held: list[HeldBack]) -> JobError:
+    if status == "accepted" and held:
+        return JobError(f"nothing of dataset {dataset.name!r} can be exported yet: "
+                        f"{len(held)} documents are held back, the first "
+                        f"(document {held[0].document_id}) because {held[0].reason}")
+    hint = "" if status == "any" else "; --status any exports every document"
+    return JobError(f"no document of dataset {dataset.name!r} has status {status}{hint}")
 
 
 def _write_whole(writer, documents: Iterable, path: Path, folder: bool = False) -> ExportReport:

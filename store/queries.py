@@ -321,9 +321,11 @@ def spans_for(document_id: int, annotator: str | None = None) -> list[Span]:
 
 def current_documents(
     dataset_id: int, status: str = "accepted", with_text: bool = True, with_spans: bool = True,
+    held: list[HeldBack] | None = None,
 ) -> Iterator[CurrentDocument]:
     """Every document in `status` with the spans that stand for it, in id order, a page at
-    a time ("any": every document)."""
+    a time ("any": every document). `held` gets the documents held back on the way (see
+    held_back), so an export need not walk the dataset again to say which."""
     last_id = 0
     quota = Dataset.get_by_id(dataset_id).annotators_per_document
     columns = [Document.id, Document.content_hash, Document.meta]
@@ -337,6 +339,8 @@ def current_documents(
             return
         last_id = docs[-1].id
         chosen = _choose_annotations([d.id for d in docs], status, quota)
+        if held is not None:
+            held += [c for c in chosen.values() if isinstance(c, HeldBack)]
         standing_ids = [c.annotation_id for c in chosen.values() if isinstance(c, Version)]
         spans = spans_of_annotations(standing_ids) if with_spans else {}
         partial = _partial_of(standing_ids)
