@@ -8,6 +8,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from operator import attrgetter, sub
 from typing import Iterable, Sequence
 
 
@@ -49,8 +50,55 @@ def overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def find_overlaps(spans: Iterable[Span], candidate: Span) -> list[Span]:
-    return [s for s in spans if overlaps(s, candidate)]
+_start = attrgetter("start")
+_end = attrgetter("end")
+
+
+def longest(spans: Sequence[Span]) -> int:
+    """The longest span's length (0 for none): a bound for the lookups below, worked out
+    once per document and raised as spans are added."""
+    return max(map(sub, map(_end, spans), map(_start, spans)), default=0)
+
+
+def _reaching(spans: Sequence[Span], start: int, end: int, reach: int) -> list[Span]:
+    """Spans of a start-ordered list overlapping start-end, given that none is longer
+    than `reach`: only those starting from `start - reach + 1` to before `end` can."""
+    low = bisect_left(spans, start - reach + 1, key=_start)
+    high = bisect_left(spans, end, lo=low, key=_start)
+    return [s for s in spans[low:high] if s.end > start]
+
+
+def find_overlaps(spans: Iterable[Span], candidate: Span,
+                  reach: int | None = None) -> list[Span]:
+    """The spans that overlap the candidate, in the order given.
+
+    With `reach`, no span longer than it, and `spans` in start order (every function here
+    keeps them so): found by bisection, a few steps whatever the number of spans. Without,
+    every span is looked at."""
+    if reach is None:
+        return [s for s in spans if overlaps(s, candidate)]
+    return _reaching(spans, candidate.start, candidate.end, reach)  # type: ignore[arg-type]
+
+
+def covering(spans: Sequence[Span], offset: int, reach: int | None = None) -> list[Span]:
+    """The spans covering the character at offset, in start order (see find_overlaps)."""
+    if reach is None:
+        return [s for s in spans if s.start <= offset < s.end]
+    return _reaching(spans, offset, offset + 1, reach)
+
+
+def innermost(spans: Sequence[Span], offset: int, reach: int | None = None) -> Span | None:
+    """The shortest span covering the character at offset; the first of equals."""
+    return min(covering(spans, offset, reach), key=lambda s: s.end - s.start, default=None)
+
+
+def _entity_clashes(spans: Sequence[Span], new: Span) -> list[Span]:
+    """find_overlaps for an entity-mode list (start order, no two spans overlapping, as
+    add() and the store's rules keep it): ends rise with starts, so the clashing spans
+    are one run, found by two bisections."""
+    low = bisect_right(spans, new.start, key=_end)  # the first span ending after the start
+    high = bisect_left(spans, new.end, lo=low, key=_start)  # the first starting at its end
+    return list(spans[low:high])
 
 
 def has_overlaps(spans: Iterable[Span]) -> bool:
@@ -84,14 +132,16 @@ def _position(spans: Sequence[Span], span: Span) -> tuple[int, bool]:
 
 def add(spans: Sequence[Span], new: Span, mode: Mode = Mode.ENTITIES) -> list[Span]:
     """A new sorted list with the span; `spans` must be sorted (every function here keeps
-    them so), which makes finding a span a bisection even among ten thousand."""
+    them so), which makes finding a span a bisection even among ten thousand. In entity
+    mode they overlap nowhere (this refuses it, as do the store's rules), which makes the
+    overlap check two bisections as well."""
     if new.start >= new.end:
         raise SpanError(f"an empty span ({new.start}-{new.end}) cannot be added")
     at, present = _position(spans, new)
     if present:
         raise SpanError(f"{new.label} {new.start}-{new.end} is already there")
     if mode is Mode.ENTITIES:
-        clashing = find_overlaps(spans, new)
+        clashing = _entity_clashes(spans, new)
         if clashing:
             raise OverlapError(new, clashing)
     return [*spans[:at], new, *spans[at:]]

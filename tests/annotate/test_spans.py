@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from annotate.spans import (
-    Mode, OverlapError, Span, SpanError, add, has_overlaps, relabel, remove, resize,
+    Mode, OverlapError, Span, SpanError, add, covering, find_overlaps, has_overlaps, innermost,
+    longest, overlaps, relabel, remove, resize,
 )
 from annotate.tokenizer import tokens_of
 
@@ -71,3 +72,83 @@ def test_snapped_ranges_are_aligned_and_cover_the_selection(data):
     else:
         assert tokens.is_aligned(*snapped)
         assert snapped == (touched[0][0], touched[-1][1])  # every touched token, no more
+
+
+# Overlap and lookup by bisection: the same answers as looking at every span
+
+
+def test_touching_spans_do_not_overlap():
+    spans = [Span(0, 5, "A"), Span(10, 15, "B")]
+    assert add(spans, Span(5, 10, "C")) == [Span(0, 5, "A"), Span(5, 10, "C"), Span(10, 15, "B")]
+    assert find_overlaps(spans, Span(5, 10, "C"), longest(spans)) == []
+    assert covering(spans, 5, longest(spans)) == [] and covering(spans, 4, 5) == [spans[0]]
+
+
+def test_nested_spans_clash_in_entity_mode_both_ways():
+    outer, inner = Span(10, 30, "ORG"), Span(15, 20, "GPE")
+    with pytest.raises(OverlapError) as refused:
+        add([outer], inner)
+    assert refused.value.conflicts == (outer,)
+    with pytest.raises(OverlapError) as refused:
+        add([Span(0, 5, "A"), inner, Span(25, 28, "B"), Span(40, 45, "C")], outer)
+    assert refused.value.conflicts == (inner, Span(25, 28, "B"))
+
+
+def test_a_long_span_far_back_is_found_among_nested_ones():
+    # In spans mode a span may cover many shorter ones: looking back only to the previous
+    # span would miss it.
+    spans = [Span(0, 100, "EVENT"), Span(10, 20, "GPE"), Span(30, 40, "GPE"), Span(90, 95, "X")]
+    reach = longest(spans)
+    assert find_overlaps(spans, Span(50, 60, "Y"), reach) == [Span(0, 100, "EVENT")]
+    assert covering(spans, 92, reach) == [Span(0, 100, "EVENT"), Span(90, 95, "X")]
+    assert innermost(spans, 92, reach) == Span(90, 95, "X")
+    assert innermost(spans, 50, reach) == Span(0, 100, "EVENT")
+    assert innermost(spans, 100, reach) is None
+
+
+def test_an_identical_span_overlaps_and_is_refused_as_already_there():
+    spans = [Span(0, 5, "A"), Span(5, 9, "B")]
+    assert find_overlaps(spans, Span(5, 9, "B"), longest(spans)) == [Span(5, 9, "B")]
+    assert find_overlaps(spans, Span(5, 9, "OTHER"), longest(spans)) == [Span(5, 9, "B")]
+    with pytest.raises(SpanError, match="already there"):
+        add(spans, Span(5, 9, "B"))
+    with pytest.raises(OverlapError):
+        add(spans, Span(5, 9, "OTHER"))
+
+
+def test_lookups_on_no_spans():
+    assert longest([]) == 0
+    assert find_overlaps([], Span(0, 3, "A"), 0) == [] and innermost([], 0, 0) is None
+    assert add([], Span(0, 3, "A")) == [Span(0, 3, "A")]
+
+
+starts = st.integers(0, 60)
+span_lists = st.lists(st.builds(lambda start, length, label: Span(start, start + length, label),
+                                starts, st.integers(1, 25), st.sampled_from("AB")), max_size=30)
+
+
+@given(span_lists, starts, st.integers(1, 25))
+def test_bisection_finds_what_a_scan_finds(spans, start, length):
+    spans = sorted(set(spans))
+    candidate = Span(start, start + length, "C")
+    assert find_overlaps(spans, candidate, longest(spans)) == \
+        [s for s in spans if overlaps(s, candidate)] == find_overlaps(spans, candidate)
+    assert covering(spans, start, longest(spans)) == \
+        [s for s in spans if s.start <= start < s.end] == covering(spans, start)
+    assert innermost(spans, start, longest(spans) + 5) == innermost(spans, start)
+
+
+@given(span_lists, starts, st.integers(1, 25))
+def test_entity_mode_refuses_exactly_what_a_scan_finds(spans, start, length):
+    disjoint: list[Span] = []
+    for span in sorted(set(spans)):  # an entity-mode list: no two overlapping
+        if not disjoint or disjoint[-1].end <= span.start:
+            disjoint.append(span)
+    candidate = Span(start, start + length, "C")
+    scanned = [s for s in disjoint if overlaps(s, candidate)]
+    try:
+        added = add(disjoint, candidate)
+    except OverlapError as refused:
+        assert refused.conflicts == tuple(scanned) != ()
+    else:
+        assert scanned == [] and added == sorted([*disjoint, candidate])
