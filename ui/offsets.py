@@ -4,14 +4,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
 
 class OffsetMap:
     """Converts both ways; the identity, at no cost, for text without astral characters
     (emoji, some CJK), which Qt counts as two units."""
 
     def __init__(self, text: str):
+        # A regular expression finds them at C speed: a loop over a 1M-character article
+        # in Python took 0.3 s.
         self._astral = [] if text.isascii() else [
-            i for i, c in enumerate(text) if ord(c) > 0xFFFF]
+            match.start() for match in ASTRAL.finditer(text)]
         self._astral_in_qt = [i + n for n, i in enumerate(self._astral)]
 
     def to_qt(self, offset: int) -> int:
