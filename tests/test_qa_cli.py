@@ -219,3 +219,15 @@ def test_configure_sets_annotators_per_document(cli, tmp_path):
     assert "3 annotators per document" in cli("configure").output
     refused = cli("configure", "--annotators-per-document", "0")
     assert refused.exit_code != 0 and "greater than or equal to 1" in refused.output
+
+
+def test_an_export_with_everything_held_back_says_why_and_writes_nothing(cli, tmp_path):
+    cli("import", write(tmp_path / "ana.jsonl", ANA), "--annotator", "ana")
+    cli("import", write(tmp_path / "ben.jsonl", BEN), "--annotator", "ben")  # both differ
+    for args in ([tmp_path / "gold.spacy"], [tmp_path / "corpus", "--split", "0.5"]):
+        result = cli("export", *args)
+        assert result.exit_code == 1
+        assert ("nothing of dataset 'default' can be exported yet: 2 documents are held "
+                "back, the first (document 1) because annotators disagree") in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ana.jsonl", "ben.jsonl",
+                                                           "goldspan.db"]
