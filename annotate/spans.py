@@ -195,8 +195,10 @@ class Tokens:
     @classmethod
     def of(cls, doc) -> "Tokens":
         """From a spaCy Doc. Runs of white space, which spaCy keeps as tokens, are left out:
-        a span never starts or ends on one."""
-        return cls((t.idx, t.idx + len(t.text)) for t in doc if not t.is_space)
+        a span never starts or ends on one. Read as one array: walking the Doc's Token
+        objects cost more than tokenizing."""
+        starts, ends = word_bounds(doc)
+        return cls.from_sorted(starts.tolist(), ends.tolist())
 
     def is_aligned(self, start: int, end: int) -> bool:
         i = bisect_left(self.starts, start)
@@ -224,3 +226,13 @@ class Tokens:
         if first >= len(self.starts) or last < first:
             return None
         return self.starts[first], self.ends[last]
+
+
+def word_bounds(doc):
+    """Start and end offsets (numpy arrays, in order) of a Doc's tokens that are not white
+    space."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    columns = doc.to_array([IDX, LENGTH, IS_SPACE]).astype("int64").reshape(-1, 3)
+    words = columns[columns[:, 2] == 0]
+    return words[:, 0], words[:, 0] + words[:, 1]

@@ -13,7 +13,7 @@ import sys
 from array import array
 from functools import lru_cache
 
-from annotate.spans import Tokens
+from annotate.spans import Tokens, word_bounds
 
 
 @lru_cache(maxsize=1)
@@ -27,12 +27,10 @@ def tokenizer_id() -> str:
 
 def pack(doc) -> bytes:
     """A spaCy Doc's non-space token boundaries, packed."""
-    bounds = array("i")
-    for token in doc:
-        if not token.is_space:
-            bounds.append(token.idx)
-            bounds.append(token.idx + len(token.text))
-    return _bytes(bounds)
+    import numpy
+
+    starts, ends = word_bounds(doc)
+    return numpy.column_stack((starts, ends)).astype("<i4").tobytes()
 
 
 def pack_tokens(tokens: Tokens) -> bytes:
