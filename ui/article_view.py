@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QMouseEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
+from annotate.spans import innermost
 from ui.highlighter import SpanHighlighter
 from ui.offsets import OffsetMap, display_text
 from ui.plain import literal
@@ -32,35 +33,59 @@ class ArticleView(QPlainTextEdit):
         self._shown_document: int | None = None
         self._offsets = OffsetMap("")
         self._comparing = False
+        self._comparing_changed = False
         session.changed.connect(self.refresh)
 
     def refresh(self) -> None:
+        """Shows what changed: a new document's text; else the spans the change touched
+        (session.touched), redrawn in the blocks on screen or drawn before."""
         session = self.session
         new_text = session.document_id != self._shown_document
         if new_text:
             shown = display_text(session.text)
-            self._offsets = OffsetMap(shown)
-            self.highlighter.set_text(shown)
+            self.highlighter.set_text(shown)  # before the text: it draws nothing meanwhile
             self.setPlainText(shown)  # plain text: "<b>" shows as typed, nothing loads
+            self._offsets = self.highlighter.offsets
             self._shown_document = session.document_id
-        if session.touched is not None and not new_text and not self._comparing:
-            self.highlighter.redraw(session.spans, session.selected, session.touched)
-        elif self._comparing:
+        touched = None if new_text or self._comparing_changed else session.touched
+        self._comparing_changed = False
+        if self._comparing:
             predicted = set(session.reference)
             current = set(session.spans)
             self.highlighter.show_spans(
                 session.spans, session.selected,
                 ghosts=[p for p in session.reference if p not in current],
-                added=frozenset(s for s in session.spans if s not in predicted))
+                added=frozenset(s for s in session.spans if s not in predicted),
+                touched=touched)
         else:
-            self.highlighter.show_spans(session.spans, session.selected)
+            self.highlighter.show_spans(session.spans, session.selected, touched=touched)
         if session.selected is not None:
             self.scroll_to(session.selected.start)
 
     def set_comparing(self, comparing: bool) -> None:
         """Shows what the annotator changed against the model's spans, or hides it."""
+        self._comparing_changed = comparing != self._comparing
         self._comparing = comparing
         self.refresh()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """The blocks about to be shown are highlighted first: a block is drawn once it
+        comes into view, so opening a long article costs a screenful."""
+        first, last = self.visible_blocks()
+        self.highlighter.draw_blocks(first, last)
+        super().paintEvent(event)
+
+    def visible_blocks(self) -> tuple[int, int]:
+        """The numbers of the first and last block on screen."""
+        block = self.firstVisibleBlock()
+        first = last = block.blockNumber()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        bottom = self.viewport().rect().bottom()
+        while block.isValid() and top <= bottom:
+            last = block.blockNumber()
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        return first, last
 
     def scroll_to(self, offset: int) -> None:
         cursor = QTextCursor(self.document())
@@ -97,7 +122,8 @@ class ArticleView(QPlainTextEdit):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             cursor = self.cursorForPosition(event.pos())
-            span = self.session.span_at(self._offsets.from_qt(cursor.position()))
+            offset = self._offsets.from_qt(cursor.position())
+            span = innermost(self.session.spans, offset, self.highlighter.reach)
             if span is None:
                 QToolTip.hideText()
             else:

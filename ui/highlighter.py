@@ -1,14 +1,21 @@
-"""Draws spans as character formats, block by block (no ExtraSelections, no HTML)."""
+"""Draws spans as character formats, block by block (no ExtraSelections, no HTML).
+
+The cost is per screen, not per document: a block's spans are found by bisection when it is
+highlighted, and a block is highlighted once it is to be shown (the view asks for the blocks
+on screen before it paints them: `draw_blocks`). An edit highlights again only the blocks it
+touched that are drawn; the others are drawn as they come into view.
+"""
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from typing import Sequence
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor, QFont, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument,
+)
 
 from annotate.labels import LabelRecord
-from annotate.spans import Span
-from ui.offsets import OffsetMap, block_starts
+from annotate.spans import Span, find_overlaps, longest
+from ui.offsets import OffsetMap
 
 # Label tints are light: text on them stays dark in a dark palette too.
 TEXT_ON_TINT = QColor("#1b1b1b")
@@ -18,116 +25,138 @@ Segment = tuple[int, int, QTextCharFormat]  # start in block, length, format
 
 
 class SpanHighlighter(QSyntaxHighlighter):
-    """Holds each block's segments; highlightBlock only looks its own up."""
+    """Holds the spans in start order; highlightBlock looks its block's up by bisection.
+    Remembers what each drawn block shows, to redraw a block only when that changes."""
 
     def __init__(self, document: QTextDocument):
         super().__init__(document)
         self._formats: dict[str, QTextCharFormat] = {}
-        self._selected_formats: dict[str, QTextCharFormat] = {}
-        self._segments: dict[int, list[Segment]] = {}
-        self._block_starts: list[int] = [0]  # in Qt positions
-        self._offsets = OffsetMap("")
-        self._length = 0
+        self._variants: dict[tuple[str, bool, bool], QTextCharFormat] = {}
+        self.offsets = OffsetMap("")
+        self._spans: Sequence[Span] = ()
+        self._ghosts: Sequence[Span] = ()
+        self._added: frozenset[Span] = frozenset()
+        self._selected: Span | None = None
+        self.reach = 0  # no span is longer: how far back a lookup looks
+        self._ghost_reach = 0
+        self._drawn: dict[int, list[Segment]] = {}  # block number -> what it shows
+        self._waiting = False  # between set_text and show_spans: nothing to draw yet
 
     def set_labels(self, labels: Sequence[LabelRecord]) -> None:
         self._formats = {label.name: _tint(label.colour) for label in labels}
-        self._selected_formats = {name: _selected(f) for name, f in self._formats.items()}
+        self._variants = {}
 
     def set_text(self, text: str) -> None:
-        """Call with the text the document shows, before showing spans."""
-        self._offsets = OffsetMap(text)
-        self._length = self._offsets.to_qt(len(text))
-        self._block_starts = [self._offsets.to_qt(start) for start in block_starts(text)]
-        self._segments = {}
+        """Call with the text the document is to show, before it shows it: highlighting
+        waits for show_spans, so setting a long text highlights nothing."""
+        self.offsets = OffsetMap(text)
+        self._spans, self._ghosts, self._added, self._selected = (), (), frozenset(), None
+        self.reach = self._ghost_reach = 0
+        self._drawn = {}
+        self._waiting = True
 
     def show_spans(
         self, spans: Sequence[Span], selected: Span | None = None,
         ghosts: Sequence[Span] = (), added: frozenset[Span] = frozenset(),
+        touched: Sequence[tuple[int, int]] | None = None,
     ) -> None:
-        """Redraws the blocks whose spans changed; the rest keep their layout.
+        """The spans to draw, in start order (as the session keeps them). Drawn blocks are
+        drawn again where what they show changed: with `touched` (the character ranges an
+        edit or a new selection changed), only the drawn blocks those ranges touch.
 
         ghosts: the model's spans the annotator removed, struck through; added: spans the
         model did not predict, overlined. Both only while comparing with the model.
         """
-        segments: dict[int, list[Segment]] = {}
-        for ghost in ghosts:  # first, so that a current span drawn on top wins
-            self._add_segments(segments, ghost, GHOST)
-        for span in spans:
-            chosen = self._selected_formats if span == selected else self._formats
-            fmt = chosen.get(span.label) or self._unknown(span.label, span == selected)
-            if span in added:
-                fmt = QTextCharFormat(fmt)
-                fmt.setFontOverline(True)
-            self._add_segments(segments, span, fmt)
-        changed = {b for b in segments.keys() | self._segments.keys()
-                   if segments.get(b) != self._segments.get(b)}
-        self._segments = segments
+        self._spans, self._selected, self._added = spans, selected, added
+        if ghosts is not self._ghosts:
+            self._ghosts = sorted(ghosts)
+            self._ghost_reach = longest(self._ghosts)
+        self._waiting = False
+        if touched is None:
+            self.reach = longest(spans)
+            blocks = sorted(self._drawn)
+        else:  # what was added is no longer than the ranges; removing only shortens
+            self.reach = max(self.reach, max((e - s for s, e in touched), default=0))
+            blocks = sorted({number for start, end in touched
+                             for number in self._blocks_of(start, end)
+                             if number in self._drawn})
         document = self.document()
-        for number in sorted(changed):
-            self.rehighlightBlock(document.findBlockByNumber(number))
+        for number in blocks:
+            block = document.findBlockByNumber(number)
+            if self._segments(block) != self._drawn.get(number):
+                self.rehighlightBlock(block)
 
-    def redraw(self, spans: Sequence[Span], selected: Span | None,
-               ranges: Sequence[tuple[int, int]]) -> None:
-        """Redraws only the blocks the character ranges touch: an edit on a long article
-        costs one block, not the whole document. `spans` must be in start order."""
-        blocks: set[int] = set()
-        for start, end in ranges:
-            first = self._block_at(self._offsets.to_qt(start))
-            last = self._block_at(self._offsets.to_qt(max(start, end - 1)))
-            blocks.update(range(first, last + 1))
-        if not blocks:
+    def draw_blocks(self, first: int, last: int) -> None:
+        """Highlights the blocks first to last (block numbers) not drawn yet."""
+        if self._waiting:
             return
-        low = min(self._block_starts[b] for b in blocks)
-        high = max(self._block_end(b) for b in blocks)
-        low, high = self._offsets.from_qt(low), self._offsets.from_qt(high)
-        longest = max((s.end - s.start for s in spans), default=0)
-        starts = [s.start for s in spans]
-        fresh: dict[int, list[Segment]] = {}
-        for span in spans[bisect_left(starts, low - longest):bisect_left(starts, high + 1)]:
-            chosen = self._selected_formats if span == selected else self._formats
-            fmt = chosen.get(span.label) or self._unknown(span.label, span == selected)
-            self._add_segments(fresh, span, fmt)
         document = self.document()
-        for number in sorted(blocks):
-            if fresh.get(number, []) != self._segments.get(number, []):
-                if number in fresh:
-                    self._segments[number] = fresh[number]
-                else:
-                    self._segments.pop(number, None)
-                self.rehighlightBlock(document.findBlockByNumber(number))
+        for number in range(first, last + 1):
+            if number not in self._drawn:
+                block = document.findBlockByNumber(number)
+                if not block.isValid():
+                    break
+                self.rehighlightBlock(block)
 
-    def _block_at(self, position: int) -> int:
-        return max(bisect_right(self._block_starts, position) - 1, 0)
-
-    def _block_end(self, block: int) -> int:
-        following = block + 1
-        return (self._block_starts[following] - 1 if following < len(self._block_starts)
-                else self._length)
+    def is_drawn(self, block_number: int) -> bool:
+        return block_number in self._drawn
 
     def segments_of(self, block_number: int) -> list[Segment]:
-        return list(self._segments.get(block_number, ()))
+        """What the block shows once drawn, with the spans as they are."""
+        return self._segments(self.document().findBlockByNumber(block_number))
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        for start, length, fmt in self._segments.get(self.currentBlock().blockNumber(), ()):
+        if self._waiting:
+            return  # the text is being set: its spans come with show_spans
+        block = self.currentBlock()
+        segments = self._segments(block)
+        self._drawn[block.blockNumber()] = segments
+        for start, length, fmt in segments:
             self.setFormat(start, length, fmt)
 
-    def _add_segments(self, segments: dict, span: Span, fmt: QTextCharFormat) -> None:
-        start, end = self._offsets.to_qt(span.start), self._offsets.to_qt(span.end)
-        block = bisect_right(self._block_starts, start) - 1
-        while start < end and block < len(self._block_starts):
-            block_start = self._block_starts[block]
-            block_end = (self._block_starts[block + 1] - 1 if block + 1 < len(self._block_starts)
-                         else end)
-            piece_end = min(end, block_end)
-            if piece_end > start:
-                segments.setdefault(block, []).append((start - block_start,
-                                                       piece_end - start, fmt))
-            block += 1
-            start = max(start, block_end + 1)
+    def _blocks_of(self, start: int, end: int) -> range:
+        """The numbers of the blocks a character range touches."""
+        document = self.document()
+        first = document.findBlock(self.offsets.to_qt(start)).blockNumber()
+        last = document.findBlock(self.offsets.to_qt(max(start, end - 1))).blockNumber()
+        return range(max(first, 0), max(last, first) + 1)
 
-    def _unknown(self, label: str, selected: bool) -> QTextCharFormat:
-        fmt = self._formats.setdefault(label, _tint(UNKNOWN_LABEL_TINT))
-        return _selected(fmt) if selected else fmt
+    def _segments(self, block: QTextBlock) -> list[Segment]:
+        """The block's part of each span over it: ghosts first, so that a current span
+        drawn over one wins; then spans in start order (an enclosing span starting at
+        the same place is drawn over the shorter one, as always)."""
+        if not block.isValid():
+            return []
+        qt_start = block.position()
+        start = self.offsets.from_qt(qt_start)
+        end = self.offsets.from_qt(qt_start + block.length() - 1)  # the line break not
+        here = Span(start, end, "")
+        segments: list[Segment] = []
+        for ghost in find_overlaps(self._ghosts, here, self._ghost_reach):
+            self._add(segments, qt_start, ghost, start, end, GHOST)
+        for span in find_overlaps(self._spans, here, self.reach):
+            self._add(segments, qt_start, span, start, end, self._format(span))
+        return segments
+
+    def _add(self, segments: list[Segment], qt_start: int, span: Span, start: int, end: int,
+             fmt: QTextCharFormat) -> None:
+        piece_start, piece_end = max(span.start, start), min(span.end, end)
+        if piece_end > piece_start:
+            at = self.offsets.to_qt(piece_start)
+            segments.append((at - qt_start, self.offsets.to_qt(piece_end) - at, fmt))
+
+    def _format(self, span: Span) -> QTextCharFormat:
+        """The label's tint; bold and underlined when selected; overlined when added."""
+        key = (span.label, span == self._selected, span in self._added)
+        fmt = self._variants.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat(self._formats.get(span.label) or _tint(UNKNOWN_LABEL_TINT))
+            if key[1]:
+                fmt = _selected(fmt)
+            if key[2]:
+                fmt.setFontOverline(True)
+            self._variants[key] = fmt
+        return fmt
 
 
 def _ghost() -> QTextCharFormat:

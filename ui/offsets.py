@@ -31,7 +31,3 @@ def display_text(text: str) -> str:
     and shift every offset after it, so it shows as a space."""
     return text.replace("\r", " ")
 
-
-def block_starts(text: str) -> list[int]:
-    """Code-point offset where each block (line) begins."""
-    return [0, *(match.end() for match in re.finditer("\n", text))]

@@ -27,6 +27,7 @@ def highlighted(view, text, spans, selected=None):
     highlighter.set_labels(LABELS)
     highlighter.set_text(display_text(text))
     highlighter.show_spans(spans, selected)
+    highlighter.draw_blocks(0, view.document().blockCount() - 1)  # as the view does on paint
     return highlighter
 
 
