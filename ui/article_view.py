@@ -30,6 +30,7 @@ class ArticleView(QPlainTextEdit):
         self.setMouseTracking(True)
         self.highlighter = SpanHighlighter(self.document())
         self.highlighter.set_labels(session.dataset.labels)
+        self.highlighter.ignore_text_changes()  # the text is set in refresh alone
         self._shown_document: int | None = None
         self._offsets = OffsetMap("")
         self._comparing = False

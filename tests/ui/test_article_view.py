@@ -127,3 +127,14 @@ def test_what_shows_after_edits_and_undo_is_what_a_full_redraw_shows(qtbot, open
 def _point(view, offset):
     from tests.ui.conftest import point_of
     return point_of(view, offset)
+
+
+def test_setting_a_new_text_calls_the_highlighter_for_no_block(qtbot, long_article, store):
+    session, view, editor, doc_id, highlighted = long_article
+    add_documents(store.id, [TextDocument("\n".join(["Another line in Paris."] * 500))])
+    highlighted.clear()
+    session.open(Document.select().order_by(Document.id.desc()).get().id)
+    assert view.document().blockCount() == 500
+    assert highlighted == []  # the 500 blocks are drawn as they are shown
+    qtbot.waitUntil(lambda: view.highlighter.is_drawn(0))
+    assert 0 < len(highlighted) < 40
