@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QMouseEvent, QTextCursor, QTextO
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
 from annotate.spans import innermost
+from ui.differences import Differences
 from ui.highlighter import SpanHighlighter
 from ui.offsets import OffsetMap, display_text
 from ui.plain import literal
@@ -35,6 +36,7 @@ class ArticleView(QPlainTextEdit):
         self._offsets = OffsetMap("")
         self._comparing = False
         self._comparing_changed = False
+        self._differences = Differences((), ())
         session.changed.connect(self.refresh)
 
     def refresh(self) -> None:
@@ -51,13 +53,13 @@ class ArticleView(QPlainTextEdit):
         touched = None if new_text or self._comparing_changed else session.touched
         self._comparing_changed = False
         if self._comparing:
-            predicted = set(session.reference)
-            current = set(session.spans)
+            if touched is None:
+                self._differences = Differences(session.reference, session.spans)
+            else:
+                self._differences.update(session.spans, touched)
             self.highlighter.show_spans(
-                session.spans, session.selected,
-                ghosts=[p for p in session.reference if p not in current],
-                added=frozenset(s for s in session.spans if s not in predicted),
-                touched=touched)
+                session.spans, session.selected, ghosts=self._differences.ghosts,
+                predicted=self._differences.predicted, touched=touched)
         else:
             self.highlighter.show_spans(session.spans, session.selected, touched=touched)
         if session.selected is not None:

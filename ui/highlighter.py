@@ -36,7 +36,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.offsets = OffsetMap("")
         self._spans: Sequence[Span] = ()
         self._ghosts: Sequence[Span] = ()
-        self._added: frozenset[Span] = frozenset()
+        self._predicted: frozenset[Span] | None = None
         self._selected: Span | None = None
         self.reach = 0  # no span is longer: how far back a lookup looks
         self._ghost_reach = 0
@@ -60,33 +60,34 @@ class SpanHighlighter(QSyntaxHighlighter):
         """Call with the text the document is to show, before it shows it: highlighting
         waits for show_spans, so setting a long text highlights nothing."""
         self.offsets = OffsetMap(text)
-        self._spans, self._ghosts, self._added, self._selected = (), (), frozenset(), None
+        self._spans, self._ghosts, self._predicted, self._selected = (), (), None, None
         self.reach = self._ghost_reach = 0
         self._drawn = {}
         self._waiting = True
 
     def show_spans(
         self, spans: Sequence[Span], selected: Span | None = None,
-        ghosts: Sequence[Span] = (), added: frozenset[Span] = frozenset(),
+        ghosts: Sequence[Span] = (), predicted: frozenset[Span] | None = None,
         touched: Sequence[tuple[int, int]] | None = None,
     ) -> None:
         """The spans to draw, in start order (as the session keeps them). Drawn blocks are
         drawn again where what they show changed: with `touched` (the character ranges an
         edit or a new selection changed), only the drawn blocks those ranges touch.
 
-        ghosts: the model's spans the annotator removed, struck through; added: spans the
-        model did not predict, overlined. Both only while comparing with the model.
+        Only while comparing with the model: ghosts, the model's spans the annotator
+        removed (in start order), struck through; predicted, the model's spans: a span not
+        among them was added, and is overlined.
         """
-        self._spans, self._selected, self._added = spans, selected, added
-        if ghosts is not self._ghosts:
-            self._ghosts = sorted(ghosts)
-            self._ghost_reach = longest(self._ghosts)
+        self._spans, self._selected, self._predicted = spans, selected, predicted
+        self._ghosts = ghosts
         self._waiting = False
         if touched is None:
-            self.reach = longest(spans)
+            self.reach, self._ghost_reach = longest(spans), longest(ghosts)
             blocks = sorted(self._drawn)
-        else:  # what was added is no longer than the ranges; removing only shortens
-            self.reach = max(self.reach, max((e - s for s, e in touched), default=0))
+        else:  # what was added, or became a ghost, is no longer than the ranges
+            longest_touched = max((e - s for s, e in touched), default=0)
+            self.reach = max(self.reach, longest_touched)
+            self._ghost_reach = max(self._ghost_reach, longest_touched)
             blocks = sorted({number for start, end in touched
                              for number in self._blocks_of(start, end)
                              if number in self._drawn})
@@ -157,7 +158,8 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def _format(self, span: Span) -> QTextCharFormat:
         """The label's tint; bold and underlined when selected; overlined when added."""
-        key = (span.label, span == self._selected, span in self._added)
+        added = self._predicted is not None and span not in self._predicted
+        key = (span.label, span == self._selected, added)
         fmt = self._variants.get(key)
         if fmt is None:
             fmt = QTextCharFormat(self._formats.get(span.label) or _tint(UNKNOWN_LABEL_TINT))
