@@ -19,10 +19,11 @@ from peewee import Database, DatabaseError, ImproperlyConfigured, OperationalErr
 
 from playhouse.migrate import SchemaMigrator, migrate
 
+from store import counters
 from store.backends import connect_url
 from store.models import MODELS, Annotation, Dataset, Document, Review, Settled, database
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _add_reviews(db: Database) -> None:
@@ -80,10 +81,20 @@ def _add_tokens(db: Database) -> None:
               if column not in have))
 
 
+def _add_navigation(db: Database) -> None:
+    """Counts kept by triggers (store/counters.py): navigation that does not read the
+    whole dataset. Also run on a new store, after its tables are made."""
+    if "span_count" not in {c.name for c in db.get_columns("annotation")}:
+        migrate(SchemaMigrator.from_database(db).add_column(
+            "annotation", "span_count", Annotation.span_count, allow_not_null=True))
+    db.create_tables(MODELS)  # the counters' tables, and any an old store lacks
+    counters.install(db)
+
+
 # Migration from version N to N+1: MIGRATIONS[N](db), each in one transaction with the
 # version written at its end, so an interrupted upgrade leaves the old version whole.
 MIGRATIONS: dict[int, object] = {1: _add_reviews, 2: _add_versions, 3: _add_revisions,
-                                 4: _add_partial, 5: _add_tokens}
+                                 4: _add_partial, 5: _add_tokens, 6: _add_navigation}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -287,6 +298,7 @@ def _ensure_schema(db: Database, name: str, version: int, tables: set[str]) -> P
     if version == 0:
         with db.atomic():
             db.create_tables(MODELS)
+            _add_navigation(db)
             _write_version(db, SCHEMA_VERSION)
         return None
     if version == SCHEMA_VERSION:
