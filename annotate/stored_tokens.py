@@ -103,7 +103,10 @@ def spacy_doc(text: str, tokens: Tokens | None = None):
 
     words, spaces = words_and_spaces(text, tokens)
     doc = Doc(english().vocab, words=words, spaces=spaces)
-    _special_norms(doc, text)
+    pieces = _special_pieces()
+    special = [i for i, word in enumerate(words) if word in pieces]
+    if special:
+        _special_norms(doc, text, special)
     return doc
 
 
@@ -119,26 +122,34 @@ def _special_pieces() -> frozenset[str]:
                      for piece in pieces if NORM in piece)
 
 
-def _special_norms(doc, text: str) -> None:
+def _special_norms(doc, text: str, special: list[int]) -> None:
     """Gives special-case tokens the norm the tokenizer gives them. Their stretch of text
     between white space is tokenized again: the tokenizer treats each such stretch on its
     own, so this is the norm it gave, whichever special case (of several) made the token."""
-    from annotate.tokenizer import english
-
-    pieces, done = _special_pieces(), -1
-    for token in doc:
-        if token.idx < done or token.text not in pieces:
+    done = -1
+    for i in special:
+        token = doc[i]
+        if token.idx < done:
             continue
         start, end = token.idx, token.idx + len(token.text)
         while start > 0 and not text[start - 1].isspace():
             start -= 1
         while end < len(text) and not text[end].isspace():
             end += 1
-        by_start = {t.idx + start: t.norm_ for t in english().tokenizer(text[start:end])}
+        norms = dict(_chunk_norms(text[start:end]))
         for other in doc.char_span(start, end, alignment_mode="expand") or ():
-            if other.idx in by_start:
-                other.norm_ = by_start[other.idx]
+            if other.idx - start in norms:
+                other.norm_ = norms[other.idx - start]
         done = end
+
+
+@lru_cache(maxsize=65_536)
+def _chunk_norms(chunk: str) -> tuple[tuple[int, str], ...]:
+    """(offset, norm) of each token of a stretch of text without white space; the same
+    stretches ("Smith's", "don't") come back again and again."""
+    from annotate.tokenizer import english
+
+    return tuple((t.idx, t.norm_) for t in english().tokenizer(chunk))
 
 
 def document_doc(document):

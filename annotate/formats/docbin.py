@@ -150,10 +150,10 @@ def write_docbin(
     group costs a msgpack call that scans installed packages (srsly's encoder registry),
     which tripled export time. JSONL carries the meta.
     """
-    from spacy.tokens import DocBin
+    from annotate.formats.docbin_stream import StreamingDocBin
 
     report = ExportReport()
-    out = DocBin()
+    out = StreamingDocBin(path.parent)  # spaCy's DocBin, in memory that does not grow
     if every_doc_in_spans:  # a span group has no "unknown": partial work would read complete
         documents = complete_only(documents, report)
     for position, document in enumerate(documents, start=1):
