@@ -1,6 +1,6 @@
-"""Which documents an annotator sees: the document list's pages, the next document to
-annotate, and progress. Taking the next document is atomic, so people asking at once never
-get one beyond the dataset's annotators per document."""
+"""Which documents an annotator sees: the document list's pages (store/listing.py), the
+next document to annotate, and progress. Taking the next document is atomic, so people
+asking at once never get one beyond the dataset's annotators per document."""
 from __future__ import annotations
 
 from peewee import JOIN, PostgresqlDatabase, fn
@@ -8,60 +8,11 @@ from peewee import JOIN, PostgresqlDatabase, fn
 from annotate.versions import OWN
 from store import counters
 from store.editing import create_annotation, stored
-from store.models import Annotation, Dataset, Document, Span as SpanRow, database
-from store.records import AnnotationKey, DocumentRow
+from store.listing import SORT_KEYS, document_row, document_rows  # noqa: F401 (their home before)
+from store.models import Annotation, Dataset, Document, database
+from store.records import AnnotationKey
 
 ROUTING_LOCK = 0x6753  # PostgreSQL advisory lock class for taking documents ("gS")
-
-SORT_KEYS = ("id", "status", "title", "spans")
-
-
-def document_rows(
-    dataset_id: int, annotator: str, after_id: int = 0, limit: int = 200,
-    status: str | None = None, containing: str | None = None,
-    sort: str = "id", descending: bool = False, offset: int = 0,
-) -> list[DocumentRow]:
-    """A page of the document list: the annotator's status and span count (the model's count
-    where they have not opened it yet), filtered by status and by text.
-
-    In id order, pages follow `after_id` (cheap at any depth); sorted by status, title or
-    span count, they follow `offset`.
-    """
-    mine, model = Annotation.alias(), Annotation.alias()
-    current_status = fn.COALESCE(mine.status, "pending")
-    span_count = (SpanRow.select(fn.COUNT(SpanRow.id))
-                  .where(SpanRow.annotation == fn.COALESCE(mine.id, model.id)))
-    query = (Document
-             .select(Document.id, fn.SUBSTR(Document.text, 1, 200), current_status, span_count)
-             .join(mine, JOIN.LEFT_OUTER, on=((mine.document == Document.id)
-                                              & (mine.annotator == annotator)
-                                              & (mine.kind == OWN)))
-             .switch(Document)
-             .join(model, JOIN.LEFT_OUTER, on=((model.document == Document.id)
-                                               & model.annotator.is_null()))
-             .where(Document.dataset == dataset_id)
-             .limit(limit))
-    if sort == "id":
-        query = query.where(Document.id < after_id if descending and after_id
-                            else Document.id > (0 if descending else after_id))
-        query = query.order_by(Document.id.desc() if descending else Document.id)
-    else:
-        key = {"status": current_status, "title": Document.text,
-               "spans": fn.COALESCE(span_count, 0)}[sort]  # an expression: it can .desc()
-        query = query.order_by(key.desc() if descending else key.asc(), Document.id)
-        query = query.offset(offset)
-    if status:
-        query = query.where(current_status == status)
-    if containing:
-        query = query.where(Document.text.contains(containing))
-    return [DocumentRow(doc_id, _title(start), row_status, count)
-            for doc_id, start, row_status, count in query.tuples()]
-
-
-def document_row(document_id: int, annotator: str) -> DocumentRow:
-    dataset_id = Document.get_by_id(document_id).dataset_id
-    [row] = document_rows(dataset_id, annotator, after_id=document_id - 1, limit=1)
-    return row
 
 
 def _needing(dataset_id: int, annotator: str):
@@ -116,8 +67,3 @@ def annotator_progress(dataset_id: int, annotator: str) -> tuple[int, int]:
     """(documents the annotator has finished, documents in the dataset), from the counters
     the database keeps (store/counters.py): two lookups at any size."""
     return counters.progress(dataset_id, annotator)
-
-
-def _title(start: str) -> str:
-    first_line = next((line for line in start.splitlines() if line.strip()), "")
-    return first_line.strip()[:120]
