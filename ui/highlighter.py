@@ -53,8 +53,11 @@ class SpanHighlighter(QSyntaxHighlighter):
                                   self, SLOT("_q_reformatBlocks(int,int,int)"))
 
     def set_labels(self, labels: Sequence[LabelRecord]) -> None:
+        """The labels' tints (again when an import adds labels: drawn blocks whose spans
+        change colour are drawn again)."""
         self._formats = {label.name: _tint(label.colour) for label in labels}
         self._variants = {}
+        self._redraw(sorted(self._drawn))
 
     def set_text(self, text: str) -> None:
         """Call with the text the document is to show, before it shows it: highlighting
@@ -91,6 +94,10 @@ class SpanHighlighter(QSyntaxHighlighter):
             blocks = sorted({number for start, end in touched
                              for number in self._blocks_of(start, end)
                              if number in self._drawn})
+        self._redraw(blocks)
+
+    def _redraw(self, blocks: Sequence[int]) -> None:
+        """Highlights again those of the (drawn) blocks whose segments changed."""
         document = self.document()
         for number in blocks:
             block = document.findBlockByNumber(number)

@@ -73,3 +73,11 @@ def test_twenty_thousand_blocks_highlight_without_crashing():
                          timeout=300)
     assert run.returncode == 0, f"Qt aborted (PySide6 6.12.0 does here): {run.stderr[-2000:]}"
     assert run.stdout.strip() == "20000 blocks, 207 of 207 sampled formatted"
+
+
+def test_labels_added_later_recolour_the_drawn_blocks(view):
+    highlighter = highlighted(view, "Lyon\nParis", [Span(0, 4, "GPE"), Span(5, 10, "CITY")])
+    assert formats_of(view, 1) == [(0, 5, "#e0e0e0")]  # a label the set lacks: grey
+    highlighter.set_labels([*LABELS, LabelRecord("CITY", "#fdbf6f")])  # as an import adds
+    assert formats_of(view, 1) == [(0, 5, "#fdbf6f")]
+    assert formats_of(view, 0) == [(0, 4, "#b2df8a")]
