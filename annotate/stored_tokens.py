@@ -81,6 +81,23 @@ def words_and_spaces(text: str, tokens: Tokens) -> tuple[list[str], list[bool]]:
     return words, spaces
 
 
+def spacy_bounds(text: str, tokens: Tokens) -> list[tuple[int, int]]:
+    """(start, end) of each token of spaCy's Doc of the text, white-space tokens included:
+    what words_and_spaces gives, as offsets, without building the Doc."""
+    bounds: list[tuple[int, int]] = []
+    position = 0
+    for start, end in zip([*tokens.starts, len(text)], [*tokens.ends, len(text)]):
+        gap = position
+        if bounds and gap < start and text[gap] == " ":  # the trailing space of a word
+            gap += 1
+        if gap < start:
+            bounds.append((gap, start))
+        if start < end:
+            bounds.append((start, end))
+        position = end
+    return bounds
+
+
 def _gap(text: str, start: int, end: int, words: list[str], spaces: list[bool]) -> None:
     if start == end:
         return

@@ -21,7 +21,7 @@ from annotate.formats.jsonl import text_records
 from annotate.formats.notes import ImportNotes
 from annotate.formats.prodigy_binary import BINARY_VIEW, BinaryAnswers, binary_tasks
 from annotate.spans import Tokens, has_overlaps
-from annotate.stored_tokens import document_doc, pack_tokens
+from annotate.stored_tokens import pack_tokens, spacy_bounds, spacy_doc, unpack
 from annotate.tokenizer import tokens_of
 
 ANSWER_OF_STATUS = {"accepted": "accept", "rejected": "reject", "skipped": "ignore"}
@@ -209,8 +209,11 @@ def _tokens(document: ExportableDocument, spans, position: int,
     """spaCy's tokens of the text as Prodigy writes them, cut where a span starts or ends
     inside one (such spans are reported), so that the file reads back as it was."""
     text = document.text
-    doc = document_doc(document)
-    bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
+    stored = getattr(document, "tokens", None)
+    if isinstance(stored, bytes):
+        stored = unpack(stored)
+    bounds = (spacy_bounds(text, stored) if stored is not None
+              else [(t.idx, t.idx + len(t.text)) for t in spacy_doc(text)])
     starts, ends = {s for s, _ in bounds}, {e for _, e in bounds}
     cuts = set()
     for span in spans:

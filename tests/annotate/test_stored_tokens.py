@@ -5,7 +5,9 @@ import random
 import spacy
 
 from annotate.spans import Tokens
-from annotate.stored_tokens import pack, pack_tokens, packed_tokens, spacy_doc, unpack
+from annotate.stored_tokens import (
+    pack, pack_tokens, packed_tokens, spacy_bounds, spacy_doc, unpack,
+)
 
 PIECES = ["Anna", "U.S.", "don't", "Aug.", "he's", "I'd", "'cause", "isn't", "Anna's", " ", "  ", "\n", "\n\n", "\t", "\xa0", "\u2003", "21",
           ",", ".", "(about 7,500)", "--", "e-mail", "'s", "http://x.org/a", "“quoted”", "é"]
@@ -27,6 +29,7 @@ def test_stored_tokens_rebuild_the_doc_spacy_makes():
         rebuilt = spacy_doc(text, tokens)
         assert [(t.text, t.whitespace_, t.norm_) for t in rebuilt] == \
             [(t.text, t.whitespace_, t.norm_) for t in made], repr(text)
+        assert spacy_bounds(text, tokens) == [(t.idx, t.idx + len(t)) for t in made]
 
 
 def test_packing_tokens_and_tokenizing_in_one_pass_agree():
