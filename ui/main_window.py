@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self.session.unreadable.connect(self._unreadable)
         self.editor.status_set.connect(self._status_set)
         self.session.changed.connect(self._session_changed)
+        self.documents.reloaded.connect(self._show_open_row)  # a new order: keep its row
+        self.documents.problem.connect(self.say)
         self.documents.set_filter(None, None)
         self._restore_geometry()
         self.watch = QTimer(self, interval=CHECK_FOR_CHANGES_MS, timeout=self.check_for_changes)
