@@ -132,3 +132,22 @@ def test_the_search_index_follows_every_change_to_the_documents(store, backend):
     # The index holds exactly the documents' texts now.
     database.execute_sql("INSERT INTO document_fts (document_fts, rank) "
                          "VALUES ('integrity-check', 1)")
+
+
+def test_without_fts5_the_filter_reads_the_texts(db_path, monkeypatch):
+    """A SQLite without FTS5 or its trigram tokenizer: the schema step makes no index, and
+    the filter finds the same documents with LIKE."""
+    from store.db import close_database, open_database
+
+    monkeypatch.setattr(search, "_SQLITE", ["CREATE VIRTUAL TABLE document_fts USING "
+                                            "no_such_module(text)", *search._SQLITE[1:]])
+    open_database(db_path)
+    try:
+        dataset = ensure_dataset("default", load_label_set())
+        add_documents(dataset.id, [TextDocument(t) for t in texts(6)])
+        assert not search.has_index() and search.pending() == 0
+        assert search.index_pending() == 0
+        found = document_rows(dataset.id, "ana", containing="LYON", sort="title")
+        assert [r.title for r in found] == ["A" * 70 + "0", "lyon harbour report 0"]
+    finally:
+        close_database()
