@@ -60,8 +60,9 @@ SIZES = {
 
 
 def estimate(sizes: Sizes, runs: int, groups: list[str]) -> dict[str, float]:
-    """Seconds each group takes, from a full run on the 2-core machine (RESULTS-baseline.txt);
-    today's code, so a faster Goldspan finishes sooner."""
+    """Seconds each group takes, fitted to the baseline run on the 2-core machine with
+    others' work running (RESULTS-baseline.txt: 29.6 min in all, inputs cached); a faster
+    Goldspan finishes sooner. Building the inputs for the first time adds 4-5 min."""
     per_round = {
         "window": sum(3 + 2.5e-6 * c for c, _ in sizes.articles),
         "edit": sum(4 + sizes.edit_rounds * (0.1 + 8e-6 * s) for s in sizes.edit_spans),
@@ -70,7 +71,7 @@ def estimate(sizes: Sizes, runs: int, groups: list[str]) -> dict[str, float]:
         "launch": sum(2.5 + 3e-6 * d for d in sizes.documents) + 4,
         "import": sum(2 + 8e-4 * r for r in sizes.records),
         "export": sum(4 + 1.4e-3 * d for d in sizes.exports),
-        "preannotate": sum(6 + 0.06 * s for s in sizes.stories),
+        "preannotate": sum(6 + 0.14 * s for s in sizes.stories),
     }
     return {group: per_round[group] * runs for group in groups}
 
@@ -123,7 +124,7 @@ class Bench:
             what = "open an article, painted and idle"
             if (chars, spans) == self.sizes.articles[-1] and len(self.sizes.articles) > 3:
                 what = "open an article, few spans (text's share)"
-            self.add(what, f"{chars // 1000}k ch/{spans:,} sp", mid(ours, "open"),
+            self.add(what, article_size(chars, spans), mid(ours, "open"),
                      mid(bare, "open"), budget, chars, note=spread(ours, "open"))
 
     def edit(self) -> None:
@@ -140,7 +141,7 @@ class Bench:
                 mine = statistics.median(p95(r[op]) for r in ours)
                 theirs = statistics.median(p95(r[op]) for r in bare)
                 worst = max(max(r[op]) for r in ours)
-                self.add(f"edit + repaint, p95: {op}", f"{chars // 1000}k ch/{spans:,} sp",
+                self.add(f"edit + repaint, p95: {op}", article_size(chars, spans),
                          mine, theirs, Budget("max", 0.020, "<= 20 ms"), spans,
                          note=f"{rounds} edits/run, slowest {worst * 1000:.0f} ms")
                 if spans == self.sizes.edit_spans[0]:
@@ -195,7 +196,7 @@ class Bench:
     def launch(self) -> None:
         chars, spans = max(self.sizes.articles)
         targets = [(f"{n:,} docs", self.cache.documents(n), n) for n in self.sizes.documents]
-        targets.append((f"{chars // 1000}k ch/{spans:,} sp", self.cache.article(chars, spans), None))
+        targets.append((article_size(chars, spans), self.cache.article(chars, spans), None))
         for size, db, scale in targets:
             def ours() -> dict:
                 env = {"GOLDSPAN_ANNOTATOR": self.annotator(),
@@ -271,6 +272,11 @@ class Bench:
                      mid(one, "wall"), Budget("speedup", 1.8, ">= 1.8x"), count)
 
 
+def article_size(chars: int, spans: int) -> str:
+    shown = f"{chars // 1_000_000}M" if chars >= 1_000_000 else f"{chars // 1000}k"
+    return f"{shown} chars/{spans:,} sp"
+
+
 def mid(samples: list[dict], key: str) -> float:
     return statistics.median(s[key] for s in samples)
 
@@ -324,10 +330,13 @@ def main() -> None:
     table.say(Table.HEADER)
     try:
         for group in groups:
+            started = time.perf_counter()
             try:
                 getattr(bench, "import_" if group == "import" else group)()
             except RunFailed as error:  # the rest still tells something
                 table.say(f"{group}: a run failed: {error}")
+            table.say(f"  ({group}: {(time.perf_counter() - started) / 60:.1f} min, load "
+                      f"{os.getloadavg()[0]:.2f})")
     finally:
         shutil.rmtree(bench.work, ignore_errors=True)
     table.summary()

@@ -156,7 +156,7 @@ class Table:
         print(text, flush=True)
         self.out.append(text)
 
-    HEADER = (f"{'what':<46} {'size':<16} {'measured':>10} {'baseline':>10} {'ratio':>7} "
+    HEADER = (f"{'what':<46} {'size':<18} {'measured':>10} {'baseline':>10} {'ratio':>7} "
               f"{'budget':<20} {'verdict':<7} growth")
 
     def add(self, row: Row) -> None:
@@ -166,7 +166,7 @@ class Table:
     def _line(self, row: Row) -> str:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
         verdict = row.budget.verdict(row.measured, row.baseline)
-        line = (f"{row.what:<46} {row.size:<16} {shown(row.measured, row.unit):>10} "
+        line = (f"{row.what:<46} {row.size:<18} {shown(row.measured, row.unit):>10} "
                 f"{shown(row.baseline, row.unit):>10} {ratio:>7} {row.budget.text:<20} "
                 f"{verdict:<7} {self._growth(row)}")
         return line + (f"  [{row.note}]" if row.note else "")
