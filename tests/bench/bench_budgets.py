@@ -190,7 +190,7 @@ class Bench:
                      mid(bare, "filter"), Budget("max", 1.0, "<= 1 s"), count,
                      note=f"typed {ours[0]['word']!r}, frozen up to "
                           f"{mid(ours, 'frozen') * 1000:.0f} ms")
-            self.add("queries while typing one word", f"{count:,} docs", mid(ours, "queries"),
+            self.add("texts queried while typing one word", f"{count:,} docs", mid(ours, "queries"),
                      None, Budget("max", 1, "<= 1"), unit="")
 
     def launch(self) -> None:

@@ -68,7 +68,7 @@ class Cache:
 
     def expected_rows(self, db: Path) -> str:
         """What the document list must show first after each sort and the filter."""
-        path = db.with_suffix(".expect.json")
+        path = db.with_suffix(".first-rows.json")
         if not path.exists():
             result = probe("probe_list", "expect", db)
             path.write_text(json.dumps({k: result[k] for k in ("status", "title", "spans",

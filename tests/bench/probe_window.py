@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QAbstractEventDispatcher, QEventLoop, QSettings  # noqa: E402
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 ARTICLE_SIZE = (710, 700)  # about the article pane of a 1280 x 800 window
@@ -60,6 +61,12 @@ def window(db: str, annotator: str):
     shown = MainWindow(find_dataset("bench"), annotator, settings)
     shown.show()
     settle()
+    waited = time.perf_counter()
+    while not shown.documents.rowCount():  # a list filled off the UI thread comes later
+        if time.perf_counter() - waited > 60:
+            raise SystemExit("the document list stayed empty")
+        QTest.qWait(5)
+        settle()
     return app, shown
 
 
