@@ -208,7 +208,8 @@ def predict(
         return
     context = multiprocessing.get_context(START_METHOD)
     if START_METHOD == "forkserver":
-        context.set_forkserver_preload([__name__])  # workers fork with spaCy imported
+        # Workers fork from a server that imported spaCy once (this module no longer does).
+        context.set_forkserver_preload(["spacy", "annotate.numbers", __name__])
     with context.Pool(processes, initializer=_init_worker, initargs=(spec,)) as pool:
         in_flight: deque = deque()
         for batch in _batches(documents, min(batch_size, WORKER_TASK_SIZE)):
