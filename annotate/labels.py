@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 LABEL_SETS = Path(__file__).resolve().parent.parent / "resources" / "labels"
@@ -30,6 +31,11 @@ def label_fault(label) -> str | None:
     """What makes this unusable as a label name, or None if it is fine."""
     if not isinstance(label, str):
         return f"a label must be a string, not {label!r}"
+    return _string_label_fault(label)
+
+
+@lru_cache(maxsize=4096)  # an import checks the same few labels on every span
+def _string_label_fault(label: str) -> str | None:
     if not label:
         return "a label cannot be empty"
     for char in label:

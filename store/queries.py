@@ -21,7 +21,7 @@ from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
     Annotation, Dataset, Document, Label, Review, database, utc_now, Span as SpanRow,
 )
-from store.rows import insert_row, insert_spans
+from store.rows import insert_row, insert_rows, insert_spans
 from store.rules import check_imported, check_stored_spans, dataset_mode
 from store.records import (
     CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status, rejected_json,
@@ -101,8 +101,9 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                 seen.add(digest)
                 check_imported(doc, doc.spans or (), mode)
                 fresh.append((digest, doc))
-            for (digest, doc), tokens in zip(fresh, _tokens_of([doc for _, doc in fresh])):
-                doc_id = _insert_document(dataset_id, digest, doc, tokens)
+            id_of = _insert_documents(dataset_id, fresh)
+            for digest, doc in fresh:
+                doc_id = id_of[digest]
                 if doc.spans is not None:
                     predictions.append((doc_id, doc.spans))
                 added += 1
@@ -159,6 +160,24 @@ def add_annotations(
 
 def _tokens_of(documents: list[TextDocument]) -> list[bytes]:
     return packed_tokens([doc.text for doc in documents], [doc.tokens for doc in documents])
+
+
+def _insert_documents(dataset_id: int, documents: list[tuple[str, TextDocument]]) \
+        -> dict[str, int]:
+    """Inserts new documents (content hash, document) in one statement; their ids by hash,
+    which is unique in a dataset."""
+    tokens = _tokens_of([doc for _, doc in documents])
+    now = utc_now()
+    insert_rows(Document, [
+        {"dataset": dataset_id, "text": doc.text, "content_hash": digest, "source": doc.source,
+         "tokens": blob, "tokenizer": tokenizer_id(), "created": now,
+         "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True)}
+        for (digest, doc), blob in zip(documents, tokens)])
+    id_of: dict[str, int] = {}
+    for chunk in chunked([digest for digest, _ in documents], PAGE):
+        id_of.update(Document.select(Document.content_hash, Document.id).where(
+            (Document.dataset == dataset_id) & Document.content_hash.in_(chunk)).tuples())
+    return id_of
 
 
 def _insert_document(dataset_id: int, digest: str, doc: TextDocument, tokens: bytes) -> int:
@@ -282,10 +301,13 @@ def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
     for chunk in chunked(list(annotation_of.values()), PAGE):
         SpanRow.delete().where(SpanRow.annotation.in_(chunk)).execute()
         Annotation.update(updated=now).where(Annotation.id.in_(chunk)).execute()
-    for doc_id in doc_ids:
-        if doc_id not in annotation_of:
-            annotation_of[doc_id] = insert_row(Annotation, document=doc_id, annotator=None,
-                                               created=now, updated=now)
+    fresh = [doc_id for doc_id in doc_ids if doc_id not in annotation_of]
+    insert_rows(Annotation, [{"document": doc_id, "annotator": None, "created": now,
+                              "updated": now} for doc_id in fresh])
+    for chunk in chunked(fresh, PAGE):  # a document has at most one set of predictions
+        annotation_of.update(
+            Annotation.select(Annotation.document, Annotation.id)
+            .where(Annotation.document.in_(chunk) & Annotation.annotator.is_null()).tuples())
     insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results for span in spans])
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
-from peewee import __exception_wrapper__
+from peewee import OperationalError, __exception_wrapper__
 
 from annotate.spans import Span
+from store.db import ReadOnlyError
 from store.models import Span as SpanRow, database
 
 
@@ -22,6 +23,34 @@ def insert_row(model, **values) -> int:
             field.default() if callable(field.default) else field.default)
         row.append(field.db_value(value))
     return database.execute_sql(sql, row).fetchone()[0]
+
+
+def insert_rows(model, rows: Sequence[dict]) -> None:
+    """Inserts rows in one executemany, the model's defaults filling the rest. Their ids
+    are found afterwards by a unique key (executemany returns none)."""
+    if not rows:
+        return
+    fields, sql = _insert_sql(model, type(database.obj))
+    sql = sql[:sql.rindex(" RETURNING ")]
+    values = []
+    for row in rows:
+        values.append([field.db_value(row[field.name] if field.name in row else (
+            field.default() if callable(field.default) else field.default))
+            for field in fields])
+    _executemany(sql, values)
+
+
+def _executemany(sql: str, values: list) -> None:
+    """executemany, its faults reported as any query's: the driver's errors become peewee's,
+    and a write to a store opened read-only says so (as ReadOnlySqliteDatabase.execute_sql)."""
+    try:
+        with __exception_wrapper__:
+            database.cursor().executemany(sql, values)
+    except OperationalError as error:
+        reason = getattr(database.obj, "reason", None)
+        if reason is not None and "readonly" in str(error):
+            raise ReadOnlyError(reason) from error
+        raise
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +82,5 @@ def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
     columns = ", ".join(quoted(field.column_name) for field in _SPAN_FIELDS)
     placeholders = ", ".join([database.obj.param] * len(_SPAN_FIELDS))
     sql = f"INSERT INTO {quoted(SpanRow._meta.table_name)} ({columns}) VALUES ({placeholders})"
-    with __exception_wrapper__:  # the driver's errors become peewee's, as for any query
-        database.cursor().executemany(
-            sql, [(ann_id, s.start, s.end, s.label, s.source, s.value) for ann_id, s in rows])
+    _executemany(sql, [(ann_id, s.start, s.end, s.label, s.source, s.value)
+                       for ann_id, s in rows])
