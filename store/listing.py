@@ -266,7 +266,7 @@ class _TextFilter:
 
     def __init__(self, piece: str):
         self.piece = piece
-        self.indexed = search.indexable(piece) and search.has_index()
+        self.indexed = search.indexable(piece)
         self.pattern = f"%{piece}%" if self.indexed else search.like_pattern(piece)
         # In document order the index is read in rowid order and stops at the page.
         self.streams = self.indexed
@@ -286,7 +286,7 @@ class _TextFilter:
     def _few_matches(self) -> bool:
         found = _execute("SELECT count(*) FROM (SELECT rowid FROM document_fts WHERE text "
                          f"LIKE ? LIMIT {FTS_CAP})", [self.pattern])[0][0]
-        return found < FTS_CAP and search.pending(up_to=FTS_CAP) < FTS_CAP
+        return found < FTS_CAP
 
 
 # SQL pieces

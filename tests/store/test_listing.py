@@ -80,11 +80,13 @@ CASES = list(itertools.product(("id", "status", "title", "spans"), (False, True)
                                (None, "pending", "accepted"), (None, "lyon", "ly", "50%")))
 
 
-@pytest.mark.parametrize("half_indexed", [False, True])
-def test_every_order_and_filter_pages_to_the_plain_sort(listed, half_indexed):
+@pytest.mark.parametrize("indexed", ["queued", "half", "too many queued"])
+def test_every_order_and_filter_pages_to_the_plain_sort(listed, indexed, monkeypatch):
     dataset_id, ids = listed
-    if half_indexed:
+    if indexed == "half":
         search.index_pending(batch=17)  # the rest stays queued: both are searched
+    if indexed == "too many queued":
+        monkeypatch.setattr(search, "QUEUED_MAX", 10)  # every text is read instead
     for sort, descending, status, containing in CASES:
         query = dict(sort=sort, descending=descending, status=status, containing=containing)
         want = expected(dataset_id, ids, **query)
