@@ -85,9 +85,6 @@ def _add_navigation(db: Database) -> None:
     """Counts kept by triggers (store/counters.py), the document list's indexes and its
     text search (store/listing.py, store/search.py): navigation that does not read the
     whole dataset. Also run on a new store, after its tables are made."""
-    if "span_count" not in {c.name for c in db.get_columns("annotation")}:
-        migrate(SchemaMigrator.from_database(db).add_column(
-            "annotation", "span_count", Annotation.span_count, allow_not_null=True))
     db.create_tables(MODELS)  # the counters' tables, and any an old store lacks
     counters.install(db)
     listing.install(db)

@@ -87,9 +87,6 @@ class Annotation(BaseModel):
     # unknown; `rejected` holds the suggestions answered "no" as JSON [[start, end, label]].
     partial = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     rejected = TextField(null=True)
-    # How many spans it holds: kept by the database's own triggers (store/counters.py), so
-    # that the document list sorts by it through an index. Never written by Goldspan's code.
-    span_count = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
 
 # One annotation of each kind per annotator per document, at most one set of predictions
@@ -147,14 +144,13 @@ class Settled(BaseModel):
 
 
 class DatasetTally(BaseModel):
-    """A dataset's documents, and how many of them have the model's predictions. Kept by the
-    database's own triggers (store/counters.py) in the transaction of every change, whoever
-    makes it; never written by Goldspan's code. No foreign key: a trigger removes the row
-    with its dataset, and a key's check would refuse the last counts a cascade makes."""
+    """How many documents a dataset holds. Kept by the database's own triggers
+    (store/counters.py) in the transaction of every change, whoever makes it; never written
+    by Goldspan's code. No foreign key: a trigger removes the row with its dataset, and a
+    key's check would refuse the last counts a cascade makes."""
 
     dataset_id = IntegerField(primary_key=True)
     documents = IntegerField(default=0)
-    predicted = IntegerField(default=0)
 
 
 class AnnotatorTally(BaseModel):

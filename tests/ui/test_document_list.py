@@ -134,3 +134,28 @@ def test_new_texts_are_indexed_for_search_in_the_background(qtbot, store, open_w
     qtbot.keyClicks(window.filter_text, "marchers")
     qtbot.waitUntil(lambda: len(shown(window)) == 1)
     assert shown(window)[0].startswith("Paris")
+
+
+def test_by_span_count_the_order_comes_once_and_pages_are_read_from_it(
+        qtbot, store, open_window, monkeypatch):
+    monkeypatch.setattr(listing, "PAGE", 4)
+    add_documents(store.id, [TextDocument(f"Report {n:02} from Oslo.") for n in range(10)])
+    ordered = []
+    real = listing.document_order
+    monkeypatch.setattr(listing, "document_order", lambda *a, **k: ordered.append(
+        threading.current_thread()) or real(*a, **k))
+    window = open_window()
+    header = window.table.horizontalHeader()
+    with qtbot.waitSignal(window.documents.reloaded):
+        click_header(qtbot, window, 2)
+    if header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder:
+        with qtbot.waitSignal(window.documents.reloaded):  # most spans first
+            click_header(qtbot, window, 2)
+    for _ in range(5):
+        window.table.scrollToBottom()
+        qtbot.wait(20)
+    qtbot.waitUntil(lambda: window.documents.rowCount() == 13, timeout=5000)
+    model = window.documents
+    counts = [model.data(model.index(r, 2)) for r in range(13)]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 3  # the article's spans
+    assert 1 <= len(ordered) <= 2 and threading.main_thread() not in ordered  # per click
