@@ -53,12 +53,21 @@ def _sqlite_annotation(row: str, sign: str) -> list[str]:
 
 
 def _sqlite_document(document: str, dataset: str, sign: str) -> list[str]:
-    """Statements counting (+) or uncounting (-) a document, and the work finished on it,
-    in `dataset`."""
-    people = (f"SELECT annotator FROM annotation WHERE document_id = {document} "
-              f"AND {finished('annotation')}")
-    statements = [f"UPDATE dataset_tally SET documents = documents {sign} 1 "
-                  f"WHERE dataset_id = {dataset}"]
+    """Statements counting (+) or uncounting (-) a document in `dataset`."""
+    return [f"UPDATE dataset_tally SET documents = documents {sign} 1 "
+            f"WHERE dataset_id = {dataset}"]
+
+
+def _people(document: str) -> str:
+    return (f"SELECT annotator FROM annotation WHERE document_id = {document} "
+            f"AND {finished('annotation')}")
+
+
+def _sqlite_work(document: str, dataset: str, sign: str) -> list[str]:
+    """Statements counting (+) or uncounting (-) the work finished on a document, in
+    `dataset`."""
+    people = _people(document)
+    statements = []
     if sign == "+":
         statements.append(
             f"INSERT OR IGNORE INTO annotator_tally (dataset_id, annotator, done) "
@@ -92,11 +101,18 @@ def sqlite_triggers() -> list[str]:
                   "WHERE dataset_id = NEW.dataset_id"]),
         # Before: its annotations are still there to uncount (a cascade deletes them after).
         _trigger("tally_document_delete", "BEFORE DELETE ON document",
-                 _sqlite_document("OLD.id", "OLD.dataset_id", "-")),
+                 _sqlite_document("OLD.id", "OLD.dataset_id", "-")
+                 + _sqlite_work("OLD.id", "OLD.dataset_id", "-")),
         _trigger("tally_document_move", "AFTER UPDATE OF dataset_id ON document",
                  _sqlite_document("NEW.id", "OLD.dataset_id", "-")
                  + _sqlite_document("NEW.id", "NEW.dataset_id", "+"),
                  "OLD.dataset_id <> NEW.dataset_id"),
+        # Apart, so that a staged import's documents without people's work (most of them)
+        # cost one look each.
+        _trigger("tally_document_move_work", "AFTER UPDATE OF dataset_id ON document",
+                 _sqlite_work("NEW.id", "OLD.dataset_id", "-")
+                 + _sqlite_work("NEW.id", "NEW.dataset_id", "+"),
+                 f"OLD.dataset_id <> NEW.dataset_id AND EXISTS ({_people('NEW.id')})"),
         _trigger("tally_annotation_insert", "AFTER INSERT ON annotation",
                  _sqlite_annotation("NEW", "+"), finished("NEW")),
         _trigger("tally_annotation_delete", "AFTER DELETE ON annotation",
