@@ -4,6 +4,7 @@ import os
 import random
 import subprocess
 import sys
+from functools import partial
 
 import spacy
 from spacy.tokens import DocBin
@@ -28,6 +29,14 @@ def news_items(count: int, seed: int = 7) -> list[dict]:
         p=rng.randint(1, 30)) + f" Report {i}."} for i in range(count)]
 
 
+def spacy_in(folder, *args) -> str:
+    """`python -m spacy ARGS` run in the folder; its output, once it succeeded."""
+    run = subprocess.run([sys.executable, "-m", "spacy", *map(str, args)], cwd=folder,
+                         capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return run.stdout
+
+
 def test_export_passes_spacy_debug_data_and_trains(cli, tmp_path, model_name):
     source = tmp_path / "news.jsonl"
     source.write_text("\n".join(json.dumps(item) for item in news_items(150)))
@@ -37,13 +46,7 @@ def test_export_passes_spacy_debug_data_and_trains(cli, tmp_path, model_name):
     result = cli("export", data, "--status", "any", "--split", "0.2", "--seed", "0")
     assert result.exit_code == 0, result.output
 
-    def spacy_cli(*args):
-        run = subprocess.run([sys.executable, "-m", "spacy", *map(str, args)], cwd=tmp_path,
-                             capture_output=True, text=True,
-                             env={**os.environ, "NO_COLOR": "1"})
-        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-        return run.stdout
-
+    spacy_cli = partial(spacy_in, tmp_path)
     spacy_cli("init", "config", "config.cfg", "--lang", "en", "--pipeline", "ner",
               "--optimize", "efficiency")
     paths = ["--paths.train", data / "train.spacy", "--paths.dev", data / "dev.spacy"]
@@ -81,13 +84,7 @@ def test_partial_work_trains_with_its_unknown_tokens_missing(cli, tmp_path):
     result = cli("export", data, "--split", "0.2", "--seed", "0")
     assert result.exit_code == 0, result.output
 
-    def spacy_cli(*args):
-        run = subprocess.run([sys.executable, "-m", "spacy", *map(str, args)], cwd=tmp_path,
-                             capture_output=True, text=True,
-                             env={**os.environ, "NO_COLOR": "1"})
-        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-        return run.stdout
-
+    spacy_cli = partial(spacy_in, tmp_path)
     spacy_cli("init", "config", "config.cfg", "--lang", "en", "--pipeline", "ner",
               "--optimize", "efficiency")
     paths = ["--paths.train", data / "train.spacy", "--paths.dev", data / "dev.spacy",

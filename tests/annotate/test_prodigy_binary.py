@@ -17,18 +17,10 @@ from store.db import close_database, open_database
 from store.editing import open_annotation
 from store.queries import current_documents, find_dataset
 from store.records import AnnotationKey
+from tests.annotate.test_prodigy import lines, write_lines
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "prodigy"
 APPLE = "Apple updates its analytics service with new metrics"
-
-
-def lines(path):
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def write_lines(path, *records):
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def binary(text, start, end, label, answer, **more):
