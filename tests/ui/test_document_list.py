@@ -93,8 +93,13 @@ def test_a_header_click_sorts_off_the_ui_thread_and_keeps_the_open_document(
     with qtbot.waitSignal(window.documents.reloaded):
         release.set()
     assert shown(window) == sorted(shown(window))
+    assert [sort for _, _, sort in questions].count("title") == 1  # asked once
     assert window.session.document_id == opened
     assert window.table.currentIndex().row() == window.documents.row_of(opened)
+    with qtbot.waitSignal(window.documents.reloaded):  # sorts twice, asks once
+        window.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert [sort for _, _, sort in questions].count("title") == 2
+    assert shown(window) == sorted(shown(window), reverse=True)
 
 
 def test_pages_after_the_first_come_as_the_list_scrolls_in_any_order(qtbot, store, open_window,
