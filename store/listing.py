@@ -197,12 +197,12 @@ class _Page:
         q = self.query
         whole_list = q.status is None and q.sort in ("id", "title")
         if whole_list:
-            if q.sort == "id" and self.text and self.text.streams:
+            if q.sort == "id" and self.text and self.text.indexed:
                 return self._search_streams()
             return [self._documents()]
         sources = [self._own()]
-        if q.status in (None, "pending"):
-            sources += self._unopened()
+        if q.status in (None, "pending"):  # the documents they have not opened: pending
+            sources.append(self._documents(unopened=True))
         return [s for s in sources if s is not None]
 
     # The sources
@@ -235,10 +235,6 @@ class _Page:
                 "title": _title_keys("d")}[q.sort]
         return self._select(f"FROM annotation m {_THEN()} document d ON d.id = m.document_id",
                             [], where, params, keys, own=True)
-
-    def _unopened(self) -> list[tuple]:
-        """Documents the person has not opened (pending for them), keyed by the sort."""
-        return [self._documents(unopened=True)]
 
     def _search_streams(self) -> list[tuple]:
         """Document order with a text filter on SQLite's index: matches straight from the
@@ -308,9 +304,7 @@ class _TextFilter:
     def __init__(self, piece: str):
         self.piece = piece
         self.indexed = search.indexable(piece)
-        self.pattern = f"%{piece}%" if self.indexed else search.like_pattern(piece)
-        # In document order the index is read in rowid order and stops at the page.
-        self.streams = self.indexed
+        self.pattern = f"%{piece}%"  # for the index: no wildcard in an indexable piece
 
     def condition(self) -> tuple[str, list]:
         """For any other order: the index's matches if they are few, else each text is
@@ -321,8 +315,7 @@ class _TextFilter:
             return ("(d.id IN (SELECT rowid FROM document_fts WHERE text LIKE ?) OR (d.id IN "
                     "(SELECT document_id FROM search_queue) AND d.text LIKE ?))",
                     [self.pattern, self.pattern])
-        return "d.text LIKE ? ESCAPE '\\'", [self.pattern if not self.indexed
-                                              else search.like_pattern(self.piece)]
+        return "d.text LIKE ? ESCAPE '\\'", [search.like_pattern(self.piece)]
 
     def _few_matches(self) -> bool:
         found = _execute("SELECT count(*) FROM (SELECT rowid FROM document_fts WHERE text "
