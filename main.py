@@ -271,6 +271,9 @@ def export(
         min=0.0, max=1.0, help="Fraction for a dev set: writes OUT/train and OUT/dev")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev split")] = 0,
     spans_key: Annotated[str, typer.Option(help="doc.spans key in .spacy files")] = "sc",
+    shard_size: Annotated[Optional[int], typer.Option(
+        min=1, help=".spacy: OUT becomes a folder of DocBins of at most this many documents "
+                    "(spaCy's corpus reader takes the folder)")] = None,
     label_map: LabelMapOption = None,
     db: DbOption = None, dataset: DatasetOption = "default",
 ) -> None:
@@ -286,7 +289,7 @@ def export(
         held: list = []  # found by the export's own walk through the dataset
         with progress_bar(None, "doc") as bar:
             reports = jobs.export_dataset(target, out, chosen.value, status.value, split, seed,
-                                          spans_key, bar.update, renames, held)
+                                          spans_key, bar.update, renames, held, shard_size)
     for line in label_map_lines(renames) + export_lines(reports, chosen.value, spans_key):
         typer.echo(line)
     if status is Status.accepted:

@@ -392,12 +392,16 @@ def export_dataset(
     dataset: DatasetRecord, out: Path, fmt: str = "spacy", status: str = "accepted",
     dev_fraction: float | None = None, seed: int = 0, spans_key: str = DEFAULT_SPANS_KEY,
     progress: Progress = _no_progress, label_map: Mapping[str, str] | None = None,
-    held: list[HeldBack] | None = None,
+    held: list[HeldBack] | None = None, shard_size: int | None = None,
 ) -> dict[Path, ExportReport]:
     """Writes the documents in `status` to `out`, or with a dev fraction to the folder `out`
     as train and dev files. Files appear whole or not at all. Without a split the dataset
-    is walked once; `held` gets the documents with accepted work held back on the way."""
-    in_folders = fmt in FOLDER_FORMATS
+    is walked once; `held` gets the documents with accepted work held back on the way.
+    A shard size makes a .spacy export a folder of DocBins (train/ and dev/ with a split)."""
+    if shard_size is not None and (fmt != "spacy" or shard_size < 1):
+        raise JobError("--shard-size takes a number of documents (1 or more) and goes with "
+                       "the spacy format")
+    in_folders = fmt in FOLDER_FORMATS or shard_size is not None
     if dev_fraction is None and out.is_dir() and not in_folders:
         raise JobError(f"{out} is a folder: name a file, or add --split to write train and "
                        "dev files into the folder")
@@ -408,7 +412,8 @@ def export_dataset(
     writer, suffix = WRITERS[fmt]
     if fmt == "spacy":
         writer = partial(writer, spans_key=spans_key,
-                         every_doc_in_spans=dataset.mode is Mode.SPANS)
+                         every_doc_in_spans=dataset.mode is Mode.SPANS, shard_size=shard_size)
+        suffix = "" if shard_size else suffix
     held = held if held is not None else []
     # Label Studio holds every version of a document side by side: the model's and
     # everyone's work go out, not only the version that stands (store.all_work).

@@ -36,7 +36,10 @@ def detect_format(path: Path) -> str:
     """By the name, then by the content where names are shared: a folder with .ann files is
     brat, a JSONL file whose first record has doccano's keys is doccano."""
     if path.is_dir():
-        return "brat" if is_brat_folder(path) else "txt"
+        if is_brat_folder(path):
+            return "brat"
+        # a sharded .spacy export (export --shard-size) reads back as one
+        return "spacy" if docbin_files(path) and not any(path.rglob("*.txt")) else "txt"
     chosen = SUFFIXES.get(path.suffix.lower())
     if chosen is None:
         raise InputError(path, f"cannot tell the format from the name; pass --format "
@@ -45,6 +48,12 @@ def detect_format(path: Path) -> str:
         record = first_record(path)
         return "doccano" if isinstance(record, dict) and is_doccano(record) else "jsonl"
     return chosen
+
+
+def docbin_files(folder: Path) -> list[Path]:
+    """The .spacy files in a folder and below it, in name order, as spaCy's corpus reader
+    finds them."""
+    return sorted(folder.rglob("*.spacy"))
 
 
 def export_format(path: Path) -> str:
@@ -66,8 +75,13 @@ def input_files(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
             raise InputError(path, f"unknown format {chosen!r}; known: {', '.join(READERS)}")
         if path.is_dir() and chosen == "txt":
             files += [(file, "txt") for file in text_files(path)]
+        elif path.is_dir() and chosen == "spacy":
+            found = docbin_files(path)
+            if not found:
+                raise InputError(path, "the folder holds no .spacy files")
+            files += [(file, "spacy") for file in found]
         elif path.is_dir() and chosen not in FOLDER_FORMATS:
-            raise InputError(path, f"a folder can be read as txt or brat, not {chosen}")
+            raise InputError(path, f"a folder can be read as txt, brat or spacy, not {chosen}")
         else:
             files.append((path, chosen))
     return files

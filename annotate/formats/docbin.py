@@ -17,6 +17,7 @@ missing, and its rejected suggestions in doc.spans["incorrect_spans"].
 from __future__ import annotations
 
 import json
+from itertools import chain, count, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -139,7 +140,7 @@ def _meta(path: Path, where: str, meta) -> dict:
 
 def write_docbin(
     documents: Iterable[ExportableDocument], path: Path, spans_key: str = DEFAULT_SPANS_KEY,
-    every_doc_in_spans: bool = False,
+    every_doc_in_spans: bool = False, shard_size: int | None = None,
 ) -> ExportReport:
     """Non-overlapping spans go to doc.ents; a document whose spans overlap, or every document
     with every_doc_in_spans (a spans-mode dataset, for spancat), gets doc.spans[spans_key].
@@ -149,59 +150,82 @@ def write_docbin(
     The rest of the meta stays out: training does not read it, and each user_data or span
     group costs a msgpack call that scans installed packages (srsly's encoder registry),
     which tripled export time. JSONL carries the meta.
-    """
-    from annotate.formats.docbin_stream import StreamingDocBin
 
+    With a shard size, `path` is a folder that gets DocBins of at most that many documents
+    (0000.spacy, 0001.spacy, ...): spaCy's corpus reader takes the folder.
+    """
     report = ExportReport()
-    out = StreamingDocBin(path.parent)  # spaCy's DocBin, in memory that does not grow
     if every_doc_in_spans:  # a span group has no "unknown": partial work would read complete
         documents = complete_only(documents, report)
-    for position, document in enumerate(documents, start=1):
-        doc = document_doc(document)
-        rejected = getattr(document, "rejected", None)
-        kept = _kept(document.meta)
-        aligned, unknown = [], []
-        for span in document.spans or ():
-            piece = doc.char_span(span.start, span.end, label=span.label)
-            if piece is None:
-                report.misaligned.append(Misaligned(position, span, span.text(document.text)))
-                unknown.append(doc.char_span(span.start, span.end, alignment_mode="expand"))
-            else:
-                aligned.append(piece)
-        overlapping = has_overlaps(document.spans or ())
-        spans_in = kept.get("spans_in") or [ENTS]
-        targets = [key for key in spans_in if key != ENTS]
-        if overlapping or every_doc_in_spans:
-            targets.append(spans_key)
-        groups = kept.get("spans", {})
-        for key in dict.fromkeys(targets):
-            if key not in groups:  # a group kept apart keeps its name
-                doc.spans[key] = aligned
-        for key, triples in groups.items():
-            doc.spans[key] = _group(doc, position, key, triples, report)
-        if overlapping and ENTS in spans_in:
-            report.overlapping_documents += 1  # NER sees no labels here: all tokens missing
-        else:
-            # Tokens of a misaligned span are "missing", not "outside": training must not
-            # learn that they are no entity; nor those the source left missing.
-            missing = [s for s in unknown if s is not None]
-            written = aligned if ENTS in spans_in else []
-            covered = {token.i for piece in written + missing for token in piece}
-            missing += _runs(doc, _missing_tokens(doc, kept.get("missing", [])) - covered)
-            # Partial work (Prodigy's binary answers): only its spans are known.
-            doc.set_ents(written, missing=missing,
-                         default="outside" if rejected is None else "missing")
-        if rejected:  # what ner's incorrect_spans_key learns not to predict
-            doc.spans[INCORRECT_SPANS_KEY] = _group(
-                doc, position, INCORRECT_SPANS_KEY,
-                [[s.start, s.end, s.label] for s in rejected], report)
-        if kept.get("cats"):
-            doc.cats = kept["cats"]
-        out.add(doc)
-        report.documents += 1
-        report.spans += len(aligned)
-    out.to_disk(path)
+    docs = (_training_doc(document, position, report, spans_key, every_doc_in_spans)
+            for position, document in enumerate(documents, start=1))
+    if shard_size is None:
+        _write_shard(docs, path)
+    else:
+        for number in count():
+            first = next(docs, None)
+            if first is None:
+                break
+            _write_shard(chain([first], islice(docs, shard_size - 1)),
+                         path / f"{number:04d}.spacy")
     return report
+
+
+def _write_shard(docs: Iterable[Doc], path: Path) -> None:
+    from annotate.formats.docbin_stream import StreamingDocBin
+
+    out = StreamingDocBin(path.parent)  # spaCy's DocBin, in memory that does not grow
+    for doc in docs:
+        out.add(doc)
+    out.to_disk(path)
+
+
+def _training_doc(document: ExportableDocument, position: int, report: ExportReport,
+                  spans_key: str, every_doc_in_spans: bool) -> Doc:
+    """The document as spaCy trains on it; what it could not hold goes to `report`."""
+    doc = document_doc(document)
+    rejected = getattr(document, "rejected", None)
+    kept = _kept(document.meta)
+    aligned, unknown = [], []
+    for span in document.spans or ():
+        piece = doc.char_span(span.start, span.end, label=span.label)
+        if piece is None:
+            report.misaligned.append(Misaligned(position, span, span.text(document.text)))
+            unknown.append(doc.char_span(span.start, span.end, alignment_mode="expand"))
+        else:
+            aligned.append(piece)
+    overlapping = has_overlaps(document.spans or ())
+    spans_in = kept.get("spans_in") or [ENTS]
+    targets = [key for key in spans_in if key != ENTS]
+    if overlapping or every_doc_in_spans:
+        targets.append(spans_key)
+    groups = kept.get("spans", {})
+    for key in dict.fromkeys(targets):
+        if key not in groups:  # a group kept apart keeps its name
+            doc.spans[key] = aligned
+    for key, triples in groups.items():
+        doc.spans[key] = _group(doc, position, key, triples, report)
+    if overlapping and ENTS in spans_in:
+        report.overlapping_documents += 1  # NER sees no labels here: all tokens missing
+    else:
+        # Tokens of a misaligned span are "missing", not "outside": training must not
+        # learn that they are no entity; nor those the source left missing.
+        missing = [s for s in unknown if s is not None]
+        written = aligned if ENTS in spans_in else []
+        covered = {token.i for piece in written + missing for token in piece}
+        missing += _runs(doc, _missing_tokens(doc, kept.get("missing", [])) - covered)
+        # Partial work (Prodigy's binary answers): only its spans are known.
+        doc.set_ents(written, missing=missing,
+                     default="outside" if rejected is None else "missing")
+    if rejected:  # what ner's incorrect_spans_key learns not to predict
+        doc.spans[INCORRECT_SPANS_KEY] = _group(
+            doc, position, INCORRECT_SPANS_KEY,
+            [[s.start, s.end, s.label] for s in rejected], report)
+    if kept.get("cats"):
+        doc.cats = kept["cats"]
+    report.documents += 1
+    report.spans += len(aligned)
+    return doc
 
 
 def _kept(meta) -> dict:
