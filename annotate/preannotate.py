@@ -8,10 +8,10 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
 from importlib import metadata
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+from annotate.long_texts import batches, joined, pieces
 from annotate.numbers import NUMERIC_LABELS, find_numbers, parse_value
 from annotate.spans import Span
 
@@ -200,10 +200,16 @@ def predict(
 
     With several processes each worker loads the pipeline once and sends back plain spans,
     not Docs, and at most two batches per worker wait in flight (bounded memory).
+    A long text goes through the pipeline in pieces (annotate.long_texts).
     """
+    return joined(_predict_pieces(spec, pieces(documents), processes, batch_size))
+
+
+def _predict_pieces(spec: PipelineSpec, documents: Iterable[tuple[object, str]],
+                    processes: int, batch_size: int) -> Iterator[tuple[object, list[Span]]]:
     if processes <= 1:
         nlp, source = load_pipeline(spec)
-        for batch in _batches(documents, batch_size):
+        for batch in batches(documents, batch_size):
             yield from _predict_batch(nlp, source, batch)
         return
     context = multiprocessing.get_context(START_METHOD)
@@ -212,18 +218,12 @@ def predict(
         context.set_forkserver_preload(["spacy", "annotate.numbers", __name__])
     with context.Pool(processes, initializer=_init_worker, initargs=(spec,)) as pool:
         in_flight: deque = deque()
-        for batch in _batches(documents, min(batch_size, WORKER_TASK_SIZE)):
+        for batch in batches(documents, min(batch_size, WORKER_TASK_SIZE)):
             in_flight.append(pool.apply_async(_work, (batch,)))
             if len(in_flight) >= 2 * processes:
                 yield from in_flight.popleft().get()
         while in_flight:
             yield from in_flight.popleft().get()
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _predict_batch(nlp: Language, source: str, batch: list[tuple[int, str]]):

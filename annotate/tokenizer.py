@@ -21,7 +21,9 @@ def english() -> Language:
 
 
 def make_doc(text: str) -> Doc:
-    return english().make_doc(text)
+    """The text tokenized. The tokenizer is called itself: `nlp.make_doc` refuses a text
+    over `nlp.max_length` (E088), a limit for the parser's and NER's memory, not its own."""
+    return english().tokenizer(text)
 
 
 def tokens_of(text: str) -> Tokens:
