@@ -8,7 +8,7 @@ from typing import Sequence
 from peewee import chunked, fn
 
 from annotate.document import TextDocument
-from annotate.formats.checks import MAX_TEXT_LENGTH
+from annotate.formats.checks import text_length_fault
 from annotate.formats.errors import InputError
 from annotate.spans import Mode, Span, SpanError, rule_break
 from store.models import Dataset, Document
@@ -22,12 +22,11 @@ def dataset_mode(dataset_id: int) -> Mode:
 
 def check_imported(document: TextDocument, spans: Sequence[Span], mode: Mode) -> None:
     """The store's rules for texts and spans, applied to imported ones: named by file and
-    text. A text over spaCy's limit would stop pre-annotation and export of the dataset."""
-    if len(document.text) > MAX_TEXT_LENGTH:
+    text."""
+    too_long = text_length_fault(document.text)
+    if too_long:
         raise InputError(document.source or "input",
-                         f"the text starting {document.text[:40]!r} has "
-                         f"{len(document.text):,} characters, over spaCy's limit of "
-                         f"{MAX_TEXT_LENGTH:,}; split it into smaller documents")
+                         f"the text starting {document.text[:40]!r} {too_long}")
     broken = rule_break(spans, mode, len(document.text))
     if broken:
         hint = (" (a dataset made with --mode spans keeps overlapping spans)"

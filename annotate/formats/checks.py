@@ -12,9 +12,19 @@ from annotate.labels import label_fault
 from annotate.spans import Span, Tokens
 
 IMPORT_SOURCE = "import"
-# spaCy's default nlp.max_length: a longer text makes the tokenizer refuse it, which would
-# break pre-annotation and export of the whole dataset, so it is refused at the door.
-MAX_TEXT_LENGTH = 1_000_000
+# What one text may hold, set by the store rather than spaCy (tokens are made by the
+# tokenizer alone, which has no limit, and pre-annotation runs in pieces): SQLite holds a
+# value of up to 1e9 bytes, and a text takes up to 4 bytes a character as UTF-8, its stored
+# tokens up to 8 bytes a character (a token per character of punctuation).
+MAX_TEXT_LENGTH = 100_000_000
+
+
+def text_length_fault(text: str) -> str | None:
+    """Why the text is too long to store, or None."""
+    if len(text) <= MAX_TEXT_LENGTH:
+        return None
+    return (f"has {len(text):,} characters, over the {MAX_TEXT_LENGTH:,} a document may "
+            "hold; split it into smaller documents")
 
 
 def checked_text(path: Path, line: int | str | None, text,
@@ -22,9 +32,9 @@ def checked_text(path: Path, line: int | str | None, text,
     """The text of a document, or an InputError saying why it cannot be one."""
     if not isinstance(text, str) or not text.strip():
         raise InputError(path, missing, line)
-    if len(text) > MAX_TEXT_LENGTH:
-        raise InputError(path, f"the text has {len(text):,} characters, over spaCy's limit of "
-                               f"{MAX_TEXT_LENGTH:,}; split it into smaller documents", line)
+    too_long = text_length_fault(text)
+    if too_long:
+        raise InputError(path, f"the text {too_long}", line)
     return text
 
 

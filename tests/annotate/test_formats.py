@@ -7,7 +7,7 @@ from spacy.tokens import DocBin
 
 from annotate.document import TextDocument
 from annotate.formats import InputError, input_files, read_file
-from annotate.formats.checks import MAX_TEXT_LENGTH
+from annotate.formats import checks
 from annotate.formats.docbin import read_docbin, write_docbin
 from annotate.formats.jsonl import json_array_items
 from annotate.formats.prodigy import read_jsonl, write_jsonl
@@ -165,15 +165,20 @@ def test_docbin_round_trip_and_garbage(tmp_path):
         read_file(garbage, "spacy")
 
 
-def test_the_text_limit_is_spacys_default_max_length():
-    assert MAX_TEXT_LENGTH == spacy.blank("en").max_length
-
-
-def test_a_text_over_spacys_limit_is_refused_with_the_limit_named(tmp_path):
+def test_a_text_over_spacys_max_length_is_read(tmp_path):
     path = tmp_path / "long.txt"
-    path.write_text("word " * (MAX_TEXT_LENGTH // 5) + "more")
-    with pytest.raises(InputError, match=r"long.txt: the text has 1,000,004 characters, over "
-                                         r"spaCy's limit of 1,000,000"):
+    path.write_text("word " * (spacy.blank("en").max_length // 5) + "more")
+    document = read_text_file(path)
+    assert len(document.text) == 1_000_004
+
+
+def test_a_text_over_what_a_document_holds_is_refused_with_the_limit_named(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(checks, "MAX_TEXT_LENGTH", 1_000)  # the real one is 100M characters
+    path = tmp_path / "long.txt"
+    path.write_text("word " * 200 + "more")
+    with pytest.raises(InputError, match=r"long.txt: the text has 1,004 characters, over the "
+                                         r"1,000 a document may hold; split it"):
         read_text_file(path)
 
 
