@@ -17,12 +17,16 @@ from annotate.spans import Tokens, word_bounds
 
 
 @lru_cache(maxsize=1)
-def tokenizer_id() -> str:
-    """Names the tokenizer stored tokens came from; stored tokens of another are stale.
-    spaCy's version is read from the installed package's metadata, not by importing it."""
+def spacy_version() -> str:
+    """The installed spaCy's version, read from its package's metadata, not by importing it."""
     from importlib import metadata
 
-    return f"spacy-{metadata.version('spacy')}-en"
+    return metadata.version("spacy")
+
+
+def tokenizer_id() -> str:
+    """Names the tokenizer stored tokens came from; stored tokens of another are stale."""
+    return f"spacy-{spacy_version()}-en"
 
 
 def pack(doc) -> bytes:

@@ -28,6 +28,7 @@ from ui.long_work import export_job, preannotate_job, run_with_progress
 from ui.panels import LabelBar, SpanPanel
 from ui.plain import literal
 from ui.qa_docks import QaDocks
+from ui.retokenizing import Retokenizing
 from ui.session import AnnotationSession
 from ui.shortcut_sheet import ShortcutSheet
 from ui.source_extras import SourceExtrasPanel
@@ -60,6 +61,9 @@ class MainWindow(QMainWindow):
         self.label_bar = LabelBar(self.editor)
         self.addToolBar(self.label_bar)
         self._build_status_bar(annotator)
+        self.retokenizing = Retokenizing(self.statusBar())  # after a spaCy upgrade
+        if not read_only():
+            self.retokenizing.start()
 
         self.article.span_drawn.connect(self.editor.draw)
         self.article.offset_clicked.connect(self.editor.click)
@@ -392,6 +396,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.retokenizing.stop()  # once the page in hand is committed
         super().closeEvent(event)
 
 
