@@ -65,7 +65,7 @@ def open_window(qtbot, dataset, settings):
 
 
 def test_stale_tokens_are_made_anew_while_the_annotator_works(
-        qtbot, stale_store, settings, held_at_second_page):
+        qtbot, stale_store, settings, held_at_second_page, tmp_path):
     reached, release = held_at_second_page
     total = OTHERS + 1
     assert count_stale() == total
@@ -77,7 +77,7 @@ def test_stale_tokens_are_made_anew_while_the_annotator_works(
                             f"({PAGE} so far)")
     assert count_stale() == total - PAGE  # the first page is committed
     qtbot.wait(200)  # the status bar lays out its new text
-    window.grab().save("/tmp/goldspan-retokenizing.png")
+    window.grab().save(str(tmp_path / "retokenizing.png"))  # to look at
 
     # The window is usable meanwhile: an edit by mouse is stored.
     article = window.session.document_id
@@ -92,7 +92,7 @@ def test_stale_tokens_are_made_anew_while_the_annotator_works(
                             "re-tokenized.")
     assert label.isVisible()
     qtbot.wait(200)  # the status bar lays out its new text
-    window.grab().save("/tmp/goldspan-retokenized.png")
+    window.grab().save(str(tmp_path / "retokenized.png"))
     assert Span(23, 30, "EVENT") in spans_for(article, "ana")  # nothing lost
     qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert Span(23, 30, "EVENT") not in spans_for(article, "ana")
