@@ -154,6 +154,11 @@ def window(ctx: typer.Context, db: DbOption = None, dataset: DatasetOption = "de
             os.environ["GOLDSPAN_DATASET"] = dataset
         stop_cleanly_on_signals(ctx)
         return
+    from ui.platform_check import window_blocker  # before Qt, which would abort instead
+    blocker = window_blocker()
+    if blocker:
+        typer.secho(f"error: {blocker}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
     from ui.app import run  # Qt loads only for the window, not for batch commands
     raise typer.Exit(run(db, dataset))
 
