@@ -47,6 +47,7 @@ ACTIONS = (
     ActionSpec("consistency_cases", "&Consistency cases", ("Ctrl+Shift+K",), "QA"),
     ActionSpec("set_annotators_per_document", "Annotators per &document…", (), "QA"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "Help"),
+    ActionSpec("load_samples", "&Load sample articles", (), "Help"),
 )
 
 # Label keys: the first nine labels take 1-9, the rest their own letter from the label set.

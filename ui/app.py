@@ -4,7 +4,6 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QProgressBar
@@ -16,11 +15,11 @@ from store.db import StoreError, open_database, store_opened
 from store.queries import count_documents, dataset_names, ensure_dataset, find_dataset
 from store.records import DatasetRecord
 from ui.background import Job
-from ui.long_work import preannotate_job
+from ui.long_work import SAMPLES, preannotate_job
 from ui.main_window import MainWindow
 from ui.plain import literal
 
-SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+FIRST_DATASET = "default"  # the dataset a new database's first window fills with samples
 
 
 def annotator_name(settings: QSettings, parent=None) -> str:
@@ -44,6 +43,11 @@ def first_run_job(dataset: DatasetRecord) -> Job:
                                  jobs.read_inputs([SAMPLES]))
         return preannotate_job(dataset, batch_size=8)(progress)
     return Job(work)
+
+
+def preannotation_job(dataset: DatasetRecord) -> Job:
+    """Pre-annotates what has no predictions yet (documents imported from the command line)."""
+    return Job(preannotate_job(dataset, batch_size=8))
 
 
 def start_background_work(window: MainWindow, job: Job, total: int) -> None:
@@ -79,6 +83,9 @@ def run(db: str | None, dataset_name: str) -> int:
     app.setOrganizationName("Goldspan")
     try:
         open_database(db)
+        # Samples go only to the first dataset of a new database: a mistyped name must not
+        # look like a dataset of news.
+        first_run = dataset_name == FIRST_DATASET and not dataset_names()
         dataset = dataset_to_show(dataset_name)
     except StoreError as error:
         QMessageBox.critical(None, "Goldspan", literal(str(error)))
@@ -93,12 +100,23 @@ def run(db: str | None, dataset_name: str) -> int:
     if opened.notice:  # the copy made before a schema upgrade
         window.statusBar().showMessage(opened.notice, 30_000)
     unpredicted = jobs.count_to_preannotate(dataset)
-    if count_documents(dataset.id) == 0 or unpredicted:
-        start_background_work(window, first_run_job(dataset),
-                              unpredicted or len(list(SAMPLES.glob("*.txt"))))
+    empty = count_documents(dataset.id) == 0
+    if empty and first_run:
+        start_background_work(window, first_run_job(dataset), len(list(SAMPLES.glob("*.txt"))))
+    elif unpredicted:
+        start_background_work(window, preannotation_job(dataset), unpredicted)
+    elif empty:
+        window.statusBar().showMessage(empty_dataset_note(dataset.name))
     else:
         window.table.selectRow(0)
     return _run_loop(app)
+
+
+def empty_dataset_note(name: str) -> str:
+    others = [n for n in dataset_names() if n != name]
+    there = f" Other datasets here: {', '.join(others)}." if others else ""
+    return (f"Dataset {name!r} has no documents: File > Import adds some, Help > Load sample "
+            f"articles adds the samples.{there}")
 
 
 def report_unexpected_errors(window: MainWindow) -> None:

@@ -17,6 +17,8 @@ from ui.background import Job
 from ui.import_dialog import ImportOptions
 from ui.plain import literal
 
+SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+
 
 def run_with_progress(
     parent: QWidget, title: str, total: int, work, done: Callable[[object], None],

@@ -24,7 +24,7 @@ from ui.document_list import DocumentListModel
 from ui.editor import Editor
 from ui.import_dialog import FILE_TYPES, ImportDialog, ImportOptions
 from ui.import_report import ImportReport, ask_for_import, start_import as run_import
-from ui.long_work import export_job, preannotate_job, run_with_progress
+from ui.long_work import SAMPLES, export_job, preannotate_job, run_with_progress
 from ui.panels import LabelBar, SpanPanel
 from ui.plain import literal
 from ui.qa_docks import QaDocks
@@ -262,6 +262,11 @@ class MainWindow(QMainWindow):
 
     def start_import(self, paths: list[Path], options: ImportOptions | None = None) -> Job:
         return run_import(self, paths, options)  # see ui.import_report
+
+    def load_samples(self) -> Job:
+        """The project's sample articles into this dataset (texts already there are
+        skipped), pre-annotated after."""
+        return self.start_import([SAMPLES])
 
     def preannotate_documents(self) -> None:
         if not jobs.count_to_preannotate(self.session.dataset):

@@ -47,3 +47,52 @@ def test_python_main_py_opens_the_window_and_fills_a_new_database(tmp_path):
     finally:
         app.terminate()
         app.wait(timeout=30)
+
+
+def _launch(db, dataset, tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "GOLDSPAN_ANNOTATOR": "ana"}
+    return subprocess.Popen([sys.executable, "main.py", "--db", str(db), "--dataset", dataset],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _documents_in(db, dataset):
+    with sqlite3.connect(db, timeout=5) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM document d JOIN dataset s ON d.dataset_id = s.id "
+            "WHERE s.name = ?", (dataset,)).fetchone()[0]
+
+
+def test_a_mistyped_dataset_name_is_not_filled_with_samples(tmp_path):
+    db = tmp_path / "team.db"
+    subprocess.run([sys.executable, "main.py", "import", str(SAMPLES / "02-budget-vote.txt"),
+                    "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
+    app = _launch(db, "defualt", tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and app.poll() is None:
+            with sqlite3.connect(db, timeout=5) as connection:
+                if connection.execute("SELECT 1 FROM dataset WHERE name = 'defualt'").fetchone():
+                    break
+            time.sleep(0.2)
+        time.sleep(5)  # the samples of a first run arrive within about a second
+        assert app.poll() is None, app.stderr.read()[-2000:]
+        assert _documents_in(db, "defualt") == 0
+        assert _documents_in(db, "default") == 1
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
+
+
+def test_samples_come_on_request_from_the_help_menu(qtbot, store, settings):
+    window = MainWindow(store, "ana", settings)
+    qtbot.addWidget(window)
+    window.show()
+    load = next(a for menu in window.menuBar().actions() if menu.text() == "&Help"
+                for a in menu.menu().actions() if a.text() == "&Load sample articles")
+    load.trigger()
+    samples = len(list(SAMPLES.glob("*.txt")))
+    qtbot.waitUntil(lambda: window.documents.rowCount() == samples and not window.preannotating,
+                    timeout=120_000)
+    assert len(window.session.spans) > 10  # pre-annotated after the import
