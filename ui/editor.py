@@ -48,11 +48,13 @@ class Editor(QObject):
         self.session.select(self.session.span_at(offset))
 
     def choose_label(self, label: str) -> None:
-        """Relabels the selected span, or sets the label for the next one."""
-        span = self.session.selected
-        if span is None or span.label == label:
+        """Sets the label for the next span and relabels the selected one: the label bar
+        shows the chosen label checked, so the next span must get it too."""
+        if label != self.active_label:
             self.active_label = label
             self.active_label_changed.emit(label)
+        span = self.session.selected
+        if span is None or span.label == label:
             return
         new = self.session.relabelled(span, label)
         self._push_checked(ReplaceSpan(self.session, span, new, f"Relabel as {label}"))

@@ -122,3 +122,13 @@ def test_an_edit_the_database_refuses_is_reported_and_not_kept(qtbot, open_windo
     assert Span(23, 30, "EVENT") not in spans_for(article, "ana")
     drag(qtbot, window.article, TEXT.index("marched"), TEXT.index("marched") + 7)
     assert Span(23, 30, "EVENT") in spans_for(article, "ana")  # works again once free
+
+
+def test_after_a_relabel_the_next_span_gets_the_label_the_bar_shows(qtbot, open_window, article):
+    window = open_window()
+    press(qtbot, window, Qt.Key.Key_Tab)
+    press(qtbot, window, Qt.Key.Key_Tab)
+    press(qtbot, window, Qt.Key.Key_3)  # relabels "Lyon" as GPE
+    assert window.label_bar.actions_by_label["GPE"].isChecked()
+    drag(qtbot, window.article, TEXT.index("marched"), TEXT.index("marched") + 7)
+    assert Span(23, 30, "GPE") in spans_for(article, "ana")
