@@ -88,6 +88,8 @@ class SetStatus(StoredCommand):
 
     def undo(self) -> None:
         self._store(lambda: self.session.set_status(self.key, self.old))
+        if not self.done and self.session.key != self.key:  # undone, and the window moved on
+            self.session.reveal.emit(self.key)
 
 
 class SettleConflict(StoredCommand):

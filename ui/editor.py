@@ -98,7 +98,8 @@ class Editor(QObject):
         if self.session.document_id is None:
             return
         self.undo_stack.push(SetStatus(self.session, status))
-        self.status_set.emit(status)
+        if self.session.status == status:  # stored: a refusal leaves the status as it was
+            self.status_set.emit(status)
 
     def _push_checked(self, command) -> None:
         try:

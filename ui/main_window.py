@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.session.problem.connect(self._problem)
         self.session.unreadable.connect(self._unreadable)
         self.editor.status_set.connect(self._status_set)
+        self.session.reveal.connect(self._reveal)
         self.session.changed.connect(self._session_changed)
         self.documents.reloaded.connect(self._show_open_row)  # a new order: keep its row
         self.documents.problem.connect(self.say)
@@ -209,12 +210,25 @@ class MainWindow(QMainWindow):
         else:  # filtered out of the list: open it all the same
             self.session.open(document_id)
 
-    def _status_set(self, _status: str) -> None:
+    def _reveal(self, key) -> None:
+        """Shows the annotation an undo changed, with its new status said."""
+        if key.kind == OWN and key.annotator == self.session.annotator:
+            self.open_document(key.document_id)
+        else:
+            self.session.open(key.document_id, key.annotator, key.kind)
+        self.say(f"Undone: the document is {self.session.status or 'pending'} again.")
+
+    def _status_set(self, status: str) -> None:
         """After accepting, rejecting or skipping their own work, the annotator goes on to
-        the next document that needs them (see store.routing.take_next_document)."""
+        the next document that needs them (see store.routing.take_next_document); the
+        status bar confirms what was stored."""
         key = self.session.key
-        if key is None or key.kind != OWN:
+        if key is None:
             return
+        if key.kind != OWN:
+            self.say(f"The {key.kind} version is {status}.")
+            return
+        self.say(f"Document {status}; Ctrl+Z takes it back.")
         try:
             following = take_next_document(self.session.dataset.id, self.session.annotator,
                                            key.document_id)

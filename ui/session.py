@@ -54,6 +54,9 @@ class AnnotationSession(QObject):
     changed = Signal()  # spans, selection, status or document: views redraw from this alone
     problem = Signal(str)  # an edit the store refused, in words for the annotator
     unreadable = Signal(str)  # a document the store could not give (locked, disconnected)
+    # An undo changed an annotation the window has moved away from (a status undone after
+    # accept-and-next): the window shows it again, so the annotator sees what came back.
+    reveal = Signal(object)  # AnnotationKey
     # With `changed`, the character ranges whose spans or selection the change touched, so
     # that a view of a long article redraws those alone; None: anything may have changed.
     touched: list[tuple[int, int]] | None = None

@@ -132,3 +132,15 @@ def test_after_a_relabel_the_next_span_gets_the_label_the_bar_shows(qtbot, open_
     assert window.label_bar.actions_by_label["GPE"].isChecked()
     drag(qtbot, window.article, TEXT.index("marched"), TEXT.index("marched") + 7)
     assert Span(23, 30, "GPE") in spans_for(article, "ana")
+
+
+def test_undoing_an_accept_reopens_that_document_as_it_was(qtbot, open_window, article, store):
+    window = open_window()
+    press(qtbot, window, Qt.Key.Key_A)
+    assert window.session.document_id != article  # moved on
+    assert window.statusBar().currentMessage() == "Document accepted; Ctrl+Z takes it back."
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.document_id == article and window.session.status == "pending"
+    assert document_rows(store.id, "ana")[0].status == "pending"
+    assert window.table.currentIndex().row() == 0  # the list shows the same document
+    assert window.statusBar().currentMessage() == "Undone: the document is pending again."

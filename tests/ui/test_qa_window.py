@@ -136,6 +136,7 @@ def test_an_adjudication_is_accepted_only_once_every_conflict_is_settled(
     key(qtbot, window, Qt.Key.Key_A)
     stored = open_annotation(AnnotationKey(two_annotators, "rita", "adjudicated"))
     assert (stored.status, stored.spans) == ("accepted", (CARDINAL, GPE, DATE))
+    assert window.statusBar().currentMessage() == "The adjudicated version is accepted."
 
 
 def test_adjudication_needs_two_annotations(qtbot, reviewer_window, article):
