@@ -23,8 +23,9 @@ ACTIONS = (
     ActionSpec("accept", "&Accept and next", ("A",), "Document", on_toolbar=True),
     ActionSpec("reject", "Re&ject and next", ("X",), "Document", on_toolbar=True),
     ActionSpec("skip", "&Skip and next", ("Space",), "Document", on_toolbar=True),
-    ActionSpec("next_document", "&Next document", ("PgDown",), "Document"),
-    ActionSpec("previous_document", "&Previous document", ("PgUp",), "Document"),
+    # PageUp/PageDown scroll the article, as in every text view.
+    ActionSpec("next_document", "&Next document", ("Alt+Right", "]"), "Document"),
+    ActionSpec("previous_document", "&Previous document", ("Alt+Left", "["), "Document"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", on_toolbar=True),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", on_toolbar=True),
     ActionSpec("delete_span", "&Delete span", ("Delete", "Backspace"), "Edit"),

@@ -2,7 +2,10 @@
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableWidget
 
+from annotate.document import TextDocument
 from annotate.spans import Span
+from store.models import Document
+from store.queries import add_documents
 from store.routing import document_rows
 from store.queries import spans_for
 from tests.ui.conftest import TEXT, drag
@@ -37,8 +40,8 @@ def test_accept_stores_the_status_and_moves_on(qtbot, open_window, article, stor
     assert window.progress_label.text() == "1 / 3 done"
     press(qtbot, window, Qt.Key.Key_Space)
     assert document_rows(store.id, "ana")[1].status == "skipped"
-    press(qtbot, window, Qt.Key.Key_PageUp)
-    press(qtbot, window, Qt.Key.Key_PageUp)
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    press(qtbot, window, Qt.Key.Key_BracketLeft)
     assert window.session.document_id == article and window.session.status == "accepted"
 
 
@@ -144,3 +147,18 @@ def test_undoing_an_accept_reopens_that_document_as_it_was(qtbot, open_window, a
     assert document_rows(store.id, "ana")[0].status == "pending"
     assert window.table.currentIndex().row() == 0  # the list shows the same document
     assert window.statusBar().currentMessage() == "Undone: the document is pending again."
+
+
+def test_page_down_scrolls_the_article_and_stays_on_the_document(qtbot, open_window, store):
+    text = "\n".join(f"Line {i} of a long report from Lyon." for i in range(400))
+    add_documents(store.id, [TextDocument(text)])
+    long = Document.get(Document.text == text).id
+    window = open_window()
+    window.resize(900, 400)
+    window.open_document(long)
+    bar = window.article.verticalScrollBar()
+    assert window.session.document_id == long and bar.value() == 0
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert bar.value() > 0 and window.session.document_id == long
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    assert bar.value() == 0 and window.session.document_id == long

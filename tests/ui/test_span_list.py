@@ -92,7 +92,7 @@ def test_a_click_on_a_row_selects_its_span_and_another_document_resets(qtbot, op
                      pos=spans.visualRect(spans.list_model.index(2)).center())
     assert window.session.selected == Span(42, 49, "DATE")
     signals = Signals(spans.list_model)
-    key(qtbot, window, Qt.Key.Key_PageDown)
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert signals.take()[0] == ("reset",)
     assert spans.count() == len(window.session.spans) == 0
 
