@@ -20,6 +20,7 @@ ACTIONS = (
     ActionSpec("preannotate_documents", "&Pre-annotate new documents", ("Ctrl+Shift+P",),
                "File"),
     ActionSpec("export_documents", "&Export accepted documents…", ("Ctrl+E",), "File"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("accept", "&Accept and next", ("A",), "Document", on_toolbar=True),
     ActionSpec("reject", "Re&ject and next", ("X",), "Document", on_toolbar=True),
     ActionSpec("skip", "&Skip and next", ("Space",), "Document", on_toolbar=True),

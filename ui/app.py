@@ -108,7 +108,7 @@ def run(db: str | None, dataset_name: str) -> int:
     elif empty:
         window.statusBar().showMessage(empty_dataset_note(dataset.name))
     else:
-        window.table.selectRow(0)
+        window.open_next_unfinished()
     return _run_loop(app)
 
 

@@ -14,7 +14,7 @@ from annotate.versions import ADJUDICATED, OWN, REVIEWED
 from store import jobs
 from store.db import read_only
 from store.editing import EditError, has_predictions
-from store.routing import annotator_progress, take_next_document
+from store.routing import annotator_progress, next_document, take_next_document
 from store.queries import held_back
 from store.records import STATUSES, AnnotationKey, DatasetRecord
 from ui.actions import ACTIONS
@@ -239,6 +239,18 @@ class MainWindow(QMainWindow):
             self.say("No document needs you now: every one has the annotators it asks for.")
         else:
             self.open_document(following)
+
+    def open_next_unfinished(self) -> None:
+        """Where a day's work resumes: the first document still needing this annotator
+        (their pending work, or one that lacks annotators), else the list's first row."""
+        found = next_document(self.session.dataset.id, self.session.annotator)
+        if found is not None:
+            self.open_document(found)
+        elif self.documents.rowCount():
+            self.table.selectRow(0)
+
+    def quit(self) -> None:
+        self.close()  # every edit is stored already; the last window closing ends the app
 
     def say(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -96,3 +96,43 @@ def test_samples_come_on_request_from_the_help_menu(qtbot, store, settings):
     qtbot.waitUntil(lambda: window.documents.rowCount() == samples and not window.preannotating,
                     timeout=120_000)
     assert len(window.session.spans) > 10  # pre-annotated after the import
+
+
+def test_the_window_reopens_on_the_next_unfinished_document_and_quits_with_ctrl_q(
+        qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotate.document import TextDocument
+    from annotate.labels import load_label_set
+    from store.db import close_database, open_database
+    from store.models import Document
+    from store.queries import add_documents, ensure_dataset, save_annotation, save_predictions
+    from ui.app import run
+
+    db = tmp_path / "day.db"
+    open_database(str(db))
+    dataset = ensure_dataset("default", load_label_set())
+    add_documents(dataset.id, [TextDocument(f"Report {n} from Lyon.") for n in range(4)])
+    ids = [d.id for d in Document.select().order_by(Document.id)]
+    save_predictions([(i, []) for i in ids])
+    save_annotation(ids[0], "ana", [], "accepted")
+    save_annotation(ids[1], "ana", [], "rejected")
+    close_database()
+    monkeypatch.setenv("GOLDSPAN_ANNOTATOR", "ana")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    seen = {}
+
+    def look_and_quit():
+        [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                    and w.isVisible()]
+        seen["document"] = window.session.document_id
+        seen["row"] = window.table.currentIndex().row()
+        qtbot.keyClick(window.article, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        seen["closed"] = not window.isVisible()
+
+    QTimer.singleShot(500, look_and_quit)
+    assert run(str(db), "default") == 0
+    assert seen == {"document": ids[2], "row": 2, "closed": True}
