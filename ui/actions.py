@@ -30,6 +30,10 @@ ACTIONS = (
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", on_toolbar=True),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", on_toolbar=True),
     ActionSpec("delete_span", "&Delete span", ("Delete", "Backspace"), "Edit"),
+    # Offered when a new span overlaps others in an entity dataset; enabled only then.
+    ActionSpec("take_overlap_offer", "Replace the &overlapped spans", ("Return", "Enter"),
+               "Edit"),
+    ActionSpec("keep_overlapped", "&Keep the overlapped spans", ("Escape",), "Edit"),
     ActionSpec("next_span", "Next span", ("Tab",), "Edit"),
     ActionSpec("previous_span", "Previous span", ("Shift+Tab",), "Edit"),
     ActionSpec("start_left", "Start one token left", ("Shift+Left",), "Edit"),

@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from annotate.spans import SpanError
+from annotate.spans import OverlapError, SpanError
 from ui.commands import AddSpan, RemoveSpan, ReplaceSpan, SetStatus
 from ui.session import AnnotationSession
 
@@ -15,6 +15,7 @@ class Editor(QObject):
     message = Signal(str)  # something refused, in words for the status bar
     status_set = Signal(str)  # the document was accepted, rejected or skipped
     active_label_changed = Signal(str)
+    offering = Signal(bool)  # a refused overlapping span waits for Enter (replace) or Esc
 
     def __init__(self, session: AnnotationSession):
         super().__init__()
@@ -23,6 +24,8 @@ class Editor(QObject):
         labels = session.dataset.labels
         self.active_label = labels[0].name if labels else "ENTITY"
         self.snap_to_tokens = True
+        self.offer: tuple | None = None  # (the refused command, the spans it overlapped)
+        session.changed.connect(self.withdraw_offer)  # another edit or document: gone
 
     def draw(self, start: int, end: int) -> None:
         """A selection from the view becomes a span with the active label."""
@@ -102,12 +105,53 @@ class Editor(QObject):
             self.status_set.emit(status)
 
     def _push_checked(self, command) -> None:
+        self.withdraw_offer()
         try:
             if isinstance(command, AddSpan):
                 self.session.check_add(command.span)
             else:
                 self.session.check_replace(command.old, command.new)
+        except OverlapError as refusal:
+            self.offer = command, refusal.conflicts  # Enter takes it, Esc lets it go
+            self.offering.emit(True)
+            self.message.emit(overlap_offer(self.session.text, refusal))
+            return
         except SpanError as refusal:
             self.message.emit(str(refusal))
             return
         self.undo_stack.push(command)
+
+    def take_offer(self) -> None:
+        """The refused span replaces the spans it overlapped, as one undoable step."""
+        if self.offer is None:
+            return
+        command, conflicts = self.offer
+        self.withdraw_offer()
+        new = command.span if isinstance(command, AddSpan) else command.new
+        self.undo_stack.beginMacro(f"Replace with {new.label}")
+        for span in conflicts:
+            if not (isinstance(command, ReplaceSpan) and span == command.old):
+                self.undo_stack.push(RemoveSpan(self.session, span))
+        self.undo_stack.push(command)
+        self.undo_stack.endMacro()
+
+    def withdraw_offer(self, said: str | None = None) -> None:
+        if self.offer is not None:
+            self.offer = None
+            self.offering.emit(False)
+            if said:
+                self.message.emit(said)
+
+
+def overlap_offer(text: str, refusal: OverlapError) -> str:
+    """The refusal in the annotator's words: the spans by their text and label, and the
+    way out."""
+    def shown(span) -> str:
+        words = " ".join(text[span.start:span.end].split())
+        if len(words) > 40:
+            words = words[:39] + "\u2026"
+        return f"\u201c{words}\u201d ({span.label})"
+
+    others = ", ".join(shown(span) for span in refusal.conflicts)
+    it = "it" if len(refusal.conflicts) == 1 else "them"
+    return f"{shown(refusal.span)} overlaps {others}: Enter replaces {it}, Esc keeps {it}."

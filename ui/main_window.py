@@ -71,6 +71,10 @@ class MainWindow(QMainWindow):
         self.session.problem.connect(self._problem)
         self.session.unreadable.connect(self._unreadable)
         self.editor.status_set.connect(self._status_set)
+        for offered in ("take_overlap_offer", "keep_overlapped"):  # Enter and Esc: free else
+            action = self.actions_by_id[offered]
+            action.setEnabled(False)
+            self.editor.offering.connect(action.setEnabled)
         self.session.reveal.connect(self._reveal)
         self.session.changed.connect(self._session_changed)
         self.documents.reloaded.connect(self._show_open_row)  # a new order: keep its row
@@ -359,6 +363,12 @@ class MainWindow(QMainWindow):
 
     def delete_span(self) -> None:
         self.editor.delete_selected()
+
+    def take_overlap_offer(self) -> None:
+        self.editor.take_offer()
+
+    def keep_overlapped(self) -> None:
+        self.editor.withdraw_offer("Kept as it was.")
 
     def next_span(self) -> None:
         self.editor.select_next(+1)

@@ -58,10 +58,32 @@ def test_everything_is_there_after_a_restart(qtbot, open_window, article):
     assert again.spans.count() == 4  # the span list shows them too
 
 
-def test_overlap_refusal_shows_in_the_status_bar(qtbot, open_window):
+def test_an_overlap_is_named_by_its_words_and_enter_replaces_as_one_step(
+        qtbot, open_window, article):
     window = open_window()
+    before = spans_for(article, "ana")
     drag(qtbot, window.article, TEXT.index("people"), TEXT.index("Lyon") + 4)
-    assert "overlaps PERSON 34-38" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == (
+        "\u201cpeople marched in Lyon\u201d (PERSON) overlaps \u201cLyon\u201d (PERSON): "
+        "Enter replaces it, Esc keeps it.")
+    assert spans_for(article, "ana") == before  # nothing stored yet
+    press(qtbot, window, Qt.Key.Key_Return)
+    new = Span(TEXT.index("people"), TEXT.index("Lyon") + 4, "PERSON")
+    assert new in spans_for(article, "ana") and Span(34, 38, "PERSON") not in spans_for(
+        article, "ana")
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans_for(article, "ana") == before  # one undo takes back the whole replacement
+
+
+def test_escape_keeps_the_overlapped_span_and_enter_then_does_nothing(
+        qtbot, open_window, article):
+    window = open_window()
+    before = spans_for(article, "ana")
+    drag(qtbot, window.article, TEXT.index("people"), TEXT.index("Lyon") + 4)
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.statusBar().currentMessage() == "Kept as it was."
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert spans_for(article, "ana") == before
 
 
 def test_shortcut_sheet_lists_every_action_and_label(qtbot, open_window):
