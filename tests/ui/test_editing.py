@@ -21,7 +21,7 @@ def test_a_drawn_span_over_an_entity_is_refused_with_a_message(qtbot, editing, a
     session, view, editor = editing
     with qtbot.waitSignal(editor.message) as refused:
         drag(qtbot, view, TEXT.index("people"), TEXT.index("Lyon") + 4)
-    assert "overlaps PERSON 34-38" in refused.args[0]
+    assert "overlaps \u201cLyon\u201d (PERSON)" in refused.args[0]
     assert len(spans_for(article, "ana")) == 3
 
 
