@@ -5,8 +5,10 @@ offsets of the stored text; it never edits spans itself.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor, QFont, QFontDatabase, QMouseEvent, QPainter, QPen, QTextCursor, QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
 from annotate.spans import innermost
@@ -15,6 +17,9 @@ from ui.highlighter import SpanHighlighter
 from ui.offsets import OffsetMap, display_text
 from ui.plain import literal
 from ui.session import AnnotationSession
+
+
+SELECTION_OUTLINE = QColor("#1a4fd0")  # a blue no label tint is close to
 
 
 class ArticleView(QPlainTextEdit):
@@ -64,6 +69,7 @@ class ArticleView(QPlainTextEdit):
             self.highlighter.show_spans(session.spans, session.selected, touched=touched)
         if session.selected is not None:
             self.scroll_to(session.selected.start)
+        self.viewport().update()  # the selection's outline moves with it
 
     def set_comparing(self, comparing: bool) -> None:
         """Shows what the annotator changed against the model's spans, or hides it."""
@@ -73,10 +79,54 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """The blocks about to be shown are highlighted first: a block is drawn once it
-        comes into view, so opening a long article costs a screenful."""
+        comes into view, so opening a long article costs a screenful. The selected span
+        gets an outline over its tint (a format would change its weight or colour)."""
         first, last = self.visible_blocks()
         self.highlighter.draw_blocks(first, last)
         super().paintEvent(event)
+        rects = self.selection_rects(first, last)
+        if rects:
+            painter = QPainter(self.viewport())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(SELECTION_OUTLINE, 2))
+            for rect in rects:
+                painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
+            painter.end()
+
+    def selection_rects(self, first: int | None = None, last: int | None = None) -> list[QRectF]:
+        """Where the selected span is on screen: a rectangle per line it covers (in the
+        blocks first to last, by default those on screen), in viewport coordinates."""
+        span = self.session.selected
+        if span is None or self._shown_document != self.session.document_id:
+            return []
+        if first is None or last is None:
+            first, last = self.visible_blocks()
+        start, end = self._offsets.to_qt(span.start), self._offsets.to_qt(span.end)
+        rects = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() < end:
+            number = block.blockNumber()
+            if number > last:
+                break
+            if number >= first:
+                rects += self._line_rects(block, start, end)
+            block = block.next()
+        return rects
+
+    def _line_rects(self, block, start: int, end: int) -> list[QRectF]:
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+        layout, rects = block.layout(), []
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            line_start = block.position() + line.textStart()
+            piece_start = max(start, line_start)
+            piece_end = min(end, line_start + line.textLength())
+            if piece_end <= piece_start:
+                continue
+            left = line.cursorToX(piece_start - block.position())[0]
+            right = line.cursorToX(piece_end - block.position())[0]
+            rects.append(QRectF(left, line.y(), right - left, line.height()).translated(origin))
+        return rects
 
     def visible_blocks(self) -> tuple[int, int]:
         """The numbers of the first and last block on screen."""

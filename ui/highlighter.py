@@ -11,7 +11,7 @@ from typing import Sequence
 
 from PySide6.QtCore import SIGNAL, SLOT, QObject
 from PySide6.QtGui import (
-    QColor, QFont, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument,
+    QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument,
 )
 
 from annotate.labels import LabelRecord
@@ -21,6 +21,8 @@ from ui.offsets import OffsetMap
 # Label tints are light: text on them stays dark in a dark palette too.
 TEXT_ON_TINT = QColor("#1b1b1b")
 UNKNOWN_LABEL_TINT = "#e0e0e0"
+ADDED_MARK = QColor("#1b7a2e")  # dashed underline: a span the model did not predict
+REMOVED_MARK = QColor("#8a8a8a")  # struck through: a model's span the annotator removed
 
 Segment = tuple[int, int, QTextCharFormat]  # start in block, length, format
 
@@ -164,16 +166,16 @@ class SpanHighlighter(QSyntaxHighlighter):
             segments.append((at - qt_start, self.offsets.to_qt(piece_end) - at, fmt))
 
     def _format(self, span: Span) -> QTextCharFormat:
-        """The label's tint; bold and underlined when selected; overlined when added."""
+        """The label's tint; underlined with dashes where added (while comparing). The
+        selected span keeps its tint and weight: the view outlines it (ArticleView)."""
         added = self._predicted is not None and span not in self._predicted
-        key = (span.label, span == self._selected, added)
+        key = (span.label, added)
         fmt = self._variants.get(key)
         if fmt is None:
             fmt = QTextCharFormat(self._formats.get(span.label) or _tint(UNKNOWN_LABEL_TINT))
-            if key[1]:
-                fmt = _selected(fmt)
-            if key[2]:
-                fmt.setFontOverline(True)
+            if added:  # under its own words: an overline read as the line above's underline
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineColor(ADDED_MARK)
             self._variants[key] = fmt
         return fmt
 
@@ -181,7 +183,7 @@ class SpanHighlighter(QSyntaxHighlighter):
 def _ghost() -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setFontStrikeOut(True)
-    fmt.setForeground(QColor("#8a8a8a"))
+    fmt.setForeground(REMOVED_MARK)
     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
     return fmt
 
@@ -190,15 +192,6 @@ def _tint(colour: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(QColor(colour))
     fmt.setForeground(TEXT_ON_TINT)
-    return fmt
-
-
-def _selected(base: QTextCharFormat) -> QTextCharFormat:
-    """Selection shows in shape, not only colour: bold and a thick underline."""
-    fmt = QTextCharFormat(base)
-    fmt.setFontWeight(QFont.Weight.Bold)
-    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-    fmt.setUnderlineColor(TEXT_ON_TINT)
     return fmt
 
 

@@ -24,6 +24,7 @@ from ui.document_list import DocumentListModel
 from ui.editor import Editor
 from ui.import_dialog import FILE_TYPES, ImportDialog, ImportOptions
 from ui.import_report import ImportReport, ask_for_import, start_import as run_import
+from ui.legend import DifferencesLegend
 from ui.long_work import SAMPLES, export_job, preannotate_job, run_with_progress
 from ui.panels import LabelBar, SpanPanel
 from ui.plain import literal
@@ -118,7 +119,14 @@ class MainWindow(QMainWindow):
         right.setStretchFactor(0, 3)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main splitter")
-        for widget, stretch in ((left, 2), (self.article, 5), (right, 2)):
+        middle = QWidget()  # the article, with the legend of its marks below it
+        column = QVBoxLayout(middle)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.legend = DifferencesLegend()  # while the differences show
+        self.legend.hide()
+        column.addWidget(self.article)
+        column.addWidget(self.legend)
+        for widget, stretch in ((left, 2), (middle, 5), (right, 2)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.setCentralWidget(self.splitter)
@@ -150,13 +158,27 @@ class MainWindow(QMainWindow):
                 menus[spec.menu] = self.menuBar().addMenu(f"&{spec.menu}")
             menus[spec.menu].addAction(action)
             if spec.on_toolbar:
-                toolbar.addAction(action)
+                toolbar.addAction(self._short(spec.id) if spec.id in ("undo", "redo")
+                                  else action)
             self.addAction(action)  # shortcuts work wherever focus is in the window
             self.actions_by_id[spec.id] = action
         for action in (self.actions_by_id["undo"], self.actions_by_id["redo"]):
             # A fixed tooltip: by default it repeats the text, which quotes the document
             # ("Undo Settle '<b>21</b>'") and a tooltip would read as markup.
             action.setToolTip(action.text().replace("&", ""))
+
+    def _short(self, which: str) -> QAction:
+        """The toolbar's Undo or Redo: one word (the menu's says what it undoes, which the
+        toolbar elided to "U…N")."""
+        stack = self.editor.undo_stack
+        undo = which == "undo"
+        action = QAction(which.capitalize(), self, enabled=False)
+        action.triggered.connect(stack.undo if undo else stack.redo)
+        (stack.canUndoChanged if undo else stack.canRedoChanged).connect(action.setEnabled)
+        # the tooltip says what: "Undo Settle '<b>21</b>'", as typed, never as markup
+        (stack.undoTextChanged if undo else stack.redoTextChanged).connect(
+            lambda text: action.setToolTip(literal(f"{which.capitalize()} {text}".strip())))
+        return action
 
     def _build_status_bar(self, annotator: str) -> None:
         self.progress_label = QLabel()
@@ -261,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def show_comparison(self, on: bool) -> None:
         self.actions_by_id["compare"].setChecked(on)
-        self.article.set_comparing(on)
+        self.compare(on)
 
     def next_document(self) -> None:
         self._step(+1)
@@ -393,6 +415,7 @@ class MainWindow(QMainWindow):
 
     def compare(self, checked: bool) -> None:
         self.article.set_comparing(checked)
+        self.legend.setVisible(checked)
 
     def shortcuts(self) -> None:
         ShortcutSheet(self).exec()

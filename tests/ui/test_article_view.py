@@ -81,14 +81,16 @@ def test_an_edit_redraws_only_its_blocks_on_screen_or_later(qtbot, long_article)
     drag(qtbot, view, LINE.index("marched"), LINE.index("marched") + 7)  # on line 0
     assert Span(16, 23, "EVENT") in spans_for(doc_id, "ana")
     assert set(highlighted) == {0}
-    assert (16, 7, "#fb9a99", True) in drawn_formats(view, 0)  # selected: bold
+    assert (16, 7, "#fb9a99", False) in drawn_formats(view, 0)  # selected: its tint, its weight
+    assert len(view.selection_rects()) == 1  # outlined instead
     highlighted.clear()
     far = (LINES - 10) * (len(LINE) + 1)  # a line not drawn: nothing to redraw now
     session.select(Span(far + 27, far + 31, "GPE"))  # scrolls there, then draws it
     qtbot.waitUntil(lambda: view.highlighter.is_drawn(LINES - 10))
-    assert 0 in highlighted  # the old selection's block, to lose its bold
-    assert (27, 4, "#b2df8a", True) in drawn_formats(view, LINES - 10)
-    assert all(abs(n - (LINES - 10)) < 40 for n in highlighted if n != 0)
+    assert 0 not in highlighted  # the selection left block 0 without changing its formats
+    assert (27, 4, "#b2df8a", False) in drawn_formats(view, LINES - 10)
+    assert len(view.selection_rects()) == 1
+    assert all(abs(n - (LINES - 10)) < 40 for n in highlighted)
 
 
 def test_what_shows_after_edits_and_undo_is_what_a_full_redraw_shows(qtbot, open_window,
@@ -109,8 +111,9 @@ def test_what_shows_after_edits_and_undo_is_what_a_full_redraw_shows(qtbot, open
     crossing = Span(start, end, "EVENT")
     assert crossing in spans_for(article, "ana")
     line_one = TEXT.index("\n") - start
-    assert (start, line_one, "#fb9a99", True) in drawn_formats(view, 0)
-    assert (0, len("Eight soldiers"), "#fb9a99", True) in drawn_formats(view, 1)
+    assert (start, line_one, "#fb9a99", False) in drawn_formats(view, 0)
+    assert (0, len("Eight soldiers"), "#fb9a99", False) in drawn_formats(view, 1)
+    assert len(view.selection_rects()) == 2  # outlined on both lines
     shown = every_block(view)
     view.highlighter.rehighlight()  # everything drawn anew from the spans
     assert every_block(view) == shown
@@ -118,7 +121,8 @@ def test_what_shows_after_edits_and_undo_is_what_a_full_redraw_shows(qtbot, open
     assert crossing not in spans_for(article, "ana")
     assert all(fmt[2] != "#fb9a99" for n in (0, 1) for fmt in drawn_formats(view, n))
     key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the DATE is back
-    assert (42, 7, "#ffff99", True) in drawn_formats(view, 0)  # back, and selected
+    assert (42, 7, "#ffff99", False) in drawn_formats(view, 0)  # back, and selected
+    assert window.session.selected == Span(42, 49, "DATE", "model")
     shown = every_block(view)
     view.highlighter.rehighlight()
     assert every_block(view) == shown

@@ -95,14 +95,15 @@ def test_comparing_with_the_model_shows_removed_and_added_spans(qtbot, editing, 
     view.set_comparing(True)
     formats = drawn()
     assert formats[(42, 7)].fontStrikeOut()  # the removed DATE, ghosted
-    assert formats[(23, 7)].fontOverline()  # the added EVENT
-    assert not formats[(34, 4)].fontOverline()  # the model's PERSON, kept as it was
+    dashed = QTextCharFormat.UnderlineStyle.DashUnderline
+    assert formats[(23, 7)].underlineStyle() == dashed  # the added EVENT, under its words
+    assert formats[(34, 4)].underlineStyle() != dashed  # the model's PERSON, kept as it was
     editor.click(TEXT.index("Lyon"))
     editor.delete_selected()  # while comparing: redrawn there alone, ghosted at once
     assert drawn()[(34, 4)].fontStrikeOut()
     view.set_comparing(False)
     assert (42, 7) not in drawn() and (34, 4) not in drawn()
-    assert not drawn()[(23, 7)].fontOverline()
+    assert drawn()[(23, 7)].underlineStyle() != dashed
 
 
 def test_hovering_a_span_names_its_label_value_and_source(qtbot, editing):

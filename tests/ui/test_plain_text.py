@@ -3,7 +3,7 @@ never read as rich text (nothing bold, no image loaded), in every view that show
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QTimer
 from PySide6.QtGui import QColor, QHelpEvent, QImage, Qt, QTextDocument  # Qt: with mightBeRichText
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolBar, QToolTip
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolBar, QToolButton, QToolTip
 
 from annotate.document import TextDocument
 from annotate.spans import Span
@@ -143,9 +143,8 @@ def test_undo_names_a_settled_conflict_as_typed(qtbot, store, article, settings)
     qtbot.keyClick(window.article, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     undo = window.actions_by_id["undo"]
     assert undo.text() == "&Undo Settle '<b>21</b>'"
-    toolbar = next(t for t in window.findChildren(QToolBar) if t.widgetForAction(undo))
-    button = toolbar.widgetForAction(undo)
-    assert button.text() == "Undo Settle '<b>21</b>'"  # a tool button's text is plain
-    assert shown(hover(button, button.rect().center())) == "Undo"
+    toolbar = next(t for t in window.findChildren(QToolBar) if t.objectName() == "document")
+    button = next(b for b in toolbar.findChildren(QToolButton) if b.text() == "Undo")
+    assert shown(hover(button, button.rect().center())) == "Undo Settle '<b>21</b>'"
     conflict = window.qa.adjudication.conflicts.topLevelItem(0)
     assert conflict.text(0) == f"'<b>21</b>' ({start}-{start + 9})"  # an item's text: plain
