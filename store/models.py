@@ -154,6 +154,9 @@ class DatasetTally(BaseModel):
 
     dataset_id = IntegerField(primary_key=True)
     documents = IntegerField(default=0)
+    # Of them, how many have the model's predictions: the document list looks for those
+    # without only when there are some.
+    predicted = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
 
 class AnnotatorTally(BaseModel):
