@@ -1,5 +1,5 @@
-"""Counts kept by the database itself: documents per dataset, and documents each person
-has finished per dataset.
+"""Counts kept by the database itself: documents per dataset (and of them those with the
+model's predictions), and documents each person has finished per dataset.
 
 Triggers keep them, so every change is counted in the transaction that makes it, whoever
 makes it: the window, an import with --annotator, an undo, a staged import moving its
@@ -9,9 +9,10 @@ dataset (400 ms at a million documents). Goldspan's code never writes them; `rec
 says what a fresh count finds, and tests compare the two after every kind of change.
 
 Finished work: a person's own annotation (kind "annotation") in any status but pending.
-The model's annotations and spans are not counted: no trigger runs for what an import or
+The model's spans are not counted here: no trigger runs for what an import or
 pre-annotation writes by the million, beyond one per document (a count per span cost a
-third more per imported document on SQLite, and doubled it on PostgreSQL).
+third more per imported document on SQLite, and doubled it on PostgreSQL; the store keeps
+each annotation's span count itself, store/span_counts.py).
 
 On SQLite the triggers work per row (a row is updated in place there). On PostgreSQL
 documents inserted or moved are counted once per statement: a staged import moves a
@@ -56,6 +57,19 @@ def _sqlite_document(document: str, dataset: str, sign: str) -> list[str]:
     """Statements counting (+) or uncounting (-) a document in `dataset`."""
     return [f"UPDATE dataset_tally SET documents = documents {sign} 1 "
             f"WHERE dataset_id = {dataset}"]
+
+
+def _predicted(document: str) -> str:
+    """SQL: the document has the model's predictions."""
+    return (f"EXISTS (SELECT 1 FROM annotation WHERE document_id = {document} "
+            "AND annotator IS NULL)")
+
+
+def _sqlite_prediction(row: str, sign: str) -> list[str]:
+    """Counting (+) or uncounting (-) one annotation row of the model's. The document may
+    be gone (its delete cascading here): it was uncounted with it then."""
+    return [f"UPDATE dataset_tally SET predicted = predicted {sign} 1 WHERE dataset_id = "
+            f"(SELECT dataset_id FROM document WHERE id = {row}.document_id)"]
 
 
 def _people(document: str) -> str:
@@ -113,6 +127,26 @@ def sqlite_triggers() -> list[str]:
                  _sqlite_work("NEW.id", "OLD.dataset_id", "-")
                  + _sqlite_work("NEW.id", "NEW.dataset_id", "+"),
                  f"OLD.dataset_id <> NEW.dataset_id AND EXISTS ({_people('NEW.id')})"),
+        _trigger("tally_document_delete_predicted", "BEFORE DELETE ON document",
+                 ["UPDATE dataset_tally SET predicted = predicted - 1 "
+                  "WHERE dataset_id = OLD.dataset_id"], _predicted("OLD.id")),
+        _trigger("tally_document_move_predicted", "AFTER UPDATE OF dataset_id ON document",
+                 ["UPDATE dataset_tally SET predicted = predicted - 1 "
+                  "WHERE dataset_id = OLD.dataset_id",
+                  "UPDATE dataset_tally SET predicted = predicted + 1 "
+                  "WHERE dataset_id = NEW.dataset_id"],
+                 f"OLD.dataset_id <> NEW.dataset_id AND {_predicted('NEW.id')}"),
+        _trigger("tally_prediction_insert", "AFTER INSERT ON annotation",
+                 _sqlite_prediction("NEW", "+"), "NEW.annotator IS NULL"),
+        _trigger("tally_prediction_delete", "AFTER DELETE ON annotation",
+                 _sqlite_prediction("OLD", "-"), "OLD.annotator IS NULL"),
+        _trigger("tally_prediction_update", "AFTER UPDATE OF annotator, document_id ON "
+                 "annotation", [f"UPDATE dataset_tally SET predicted = predicted "
+                                f"{sign} ({row}.annotator IS NULL) WHERE dataset_id = (SELECT "
+                                f"dataset_id FROM document WHERE id = {row}.document_id)"
+                                for row, sign in (("OLD", "-"), ("NEW", "+"))],
+                 "(OLD.annotator IS NULL OR NEW.annotator IS NULL) AND "
+                 "(OLD.annotator IS NOT NEW.annotator OR OLD.document_id <> NEW.document_id)"),
         _trigger("tally_annotation_insert", "AFTER INSERT ON annotation",
                  _sqlite_annotation("NEW", "+"), finished("NEW")),
         _trigger("tally_annotation_delete", "AFTER DELETE ON annotation",
@@ -154,11 +188,14 @@ POSTGRES_FUNCTIONS = [
                        WHERE o.dataset_id <> n.dataset_id) THEN
             RETURN NULL;  -- most updates of documents move none (their tokens, say)
         END IF;
-        WITH {_MOVED}, change AS (SELECT source AS dataset_id, -1 AS documents FROM moved
-                                  UNION ALL SELECT target, 1 FROM moved)
-        UPDATE dataset_tally t SET documents = t.documents + net.documents
-            FROM (SELECT dataset_id, sum(documents) AS documents FROM change
-                  GROUP BY dataset_id) net
+        WITH {_MOVED}, marked AS (SELECT moved.*, ({_predicted('moved.id')})::int AS p
+                                  FROM moved),
+            change AS (SELECT source AS dataset_id, -1 AS documents, -p AS predicted
+                       FROM marked UNION ALL SELECT target, 1, p FROM marked)
+        UPDATE dataset_tally t SET documents = t.documents + net.documents,
+            predicted = t.predicted + net.predicted
+            FROM (SELECT dataset_id, sum(documents) AS documents, sum(predicted) AS predicted
+                  FROM change GROUP BY dataset_id) net
             WHERE t.dataset_id = net.dataset_id;
         WITH {_MOVED},
             work AS (SELECT moved.source, moved.target, a.annotator FROM moved
@@ -172,7 +209,9 @@ POSTGRES_FUNCTIONS = [
             DO UPDATE SET done = annotator_tally.done + EXCLUDED.done;"""),
     # Before the delete: its annotations are still there to uncount.
     _plpgsql("goldspan_tally_document_deleted", f"""
-        UPDATE dataset_tally SET documents = documents - 1 WHERE dataset_id = OLD.dataset_id;
+        UPDATE dataset_tally SET documents = documents - 1,
+            predicted = predicted - ({_predicted('OLD.id')})::int
+            WHERE dataset_id = OLD.dataset_id;
         UPDATE annotator_tally SET done = done - 1 WHERE dataset_id = OLD.dataset_id
             AND annotator IN (SELECT annotator FROM annotation
                 WHERE document_id = OLD.id AND {finished('annotation')});
@@ -189,6 +228,16 @@ POSTGRES_FUNCTIONS = [
                 VALUES (target, NEW.annotator, 1) ON CONFLICT (dataset_id, annotator)
                 DO UPDATE SET done = annotator_tally.done + 1;
         END IF;""", declare="DECLARE target integer;"),
+    # The same for the model's annotations (a document gone: uncounted with it).
+    _plpgsql("goldspan_tally_prediction", """
+        IF TG_OP <> 'INSERT' AND OLD.annotator IS NULL THEN
+            UPDATE dataset_tally SET predicted = predicted - 1 WHERE dataset_id =
+                (SELECT dataset_id FROM document WHERE id = OLD.document_id);
+        END IF;
+        IF TG_OP <> 'DELETE' AND NEW.annotator IS NULL THEN
+            UPDATE dataset_tally SET predicted = predicted + 1 WHERE dataset_id =
+                (SELECT dataset_id FROM document WHERE id = NEW.document_id);
+        END IF;"""),
 ]
 
 _CHANGED = ("OLD.status IS DISTINCT FROM NEW.status OR OLD.kind IS DISTINCT FROM NEW.kind OR "
@@ -206,6 +255,16 @@ POSTGRES_TRIGGERS = [
      "old_rows NEW TABLE AS new_rows FOR EACH STATEMENT", "goldspan_tally_documents_moved"),
     ("tally_document_delete", "document", "BEFORE DELETE ON document FOR EACH ROW",
      "goldspan_tally_document_deleted"),
+    ("tally_prediction_insert", "annotation",
+     "AFTER INSERT ON annotation FOR EACH ROW WHEN (NEW.annotator IS NULL)",
+     "goldspan_tally_prediction"),
+    ("tally_prediction_delete", "annotation",
+     "AFTER DELETE ON annotation FOR EACH ROW WHEN (OLD.annotator IS NULL)",
+     "goldspan_tally_prediction"),
+    ("tally_prediction_update", "annotation", "AFTER UPDATE OF annotator, document_id ON "
+     "annotation FOR EACH ROW WHEN ((OLD.annotator IS NULL OR NEW.annotator IS NULL) AND "
+     "(OLD.annotator IS DISTINCT FROM NEW.annotator OR OLD.document_id <> NEW.document_id))",
+     "goldspan_tally_prediction"),
     ("tally_annotation_insert", "annotation",
      f"AFTER INSERT ON annotation FOR EACH ROW WHEN ({finished('NEW')})",
      "goldspan_tally_annotation"),
@@ -222,8 +281,10 @@ def install(db: Database) -> None:
     schema step's transaction, so no change slips between the count and the triggers."""
     db.execute_sql("DELETE FROM annotator_tally")
     db.execute_sql("DELETE FROM dataset_tally")
-    db.execute_sql("INSERT INTO dataset_tally (dataset_id, documents) SELECT d.id, "
-                   "(SELECT count(*) FROM document x WHERE x.dataset_id = d.id) FROM dataset d")
+    db.execute_sql("INSERT INTO dataset_tally (dataset_id, documents, predicted) SELECT d.id, "
+                   "(SELECT count(*) FROM document x WHERE x.dataset_id = d.id), "
+                   f"(SELECT count(*) FROM document x WHERE x.dataset_id = d.id "
+                   f"AND {_predicted('x.id')}) FROM dataset d")
     db.execute_sql(
         "INSERT INTO annotator_tally (dataset_id, annotator, done) "
         "SELECT x.dataset_id, a.annotator, count(*) FROM annotation a "
@@ -254,14 +315,23 @@ def documents(dataset_id: int) -> int:
         DatasetTally.dataset_id == dataset_id).scalar() or 0
 
 
+def without_predictions(dataset_id: int) -> int:
+    """How many documents of the dataset have no predictions: one lookup."""
+    found = DatasetTally.select(DatasetTally.documents - DatasetTally.predicted).where(
+        DatasetTally.dataset_id == dataset_id).scalar()
+    return found or 0
+
+
 def recount(dataset_id: int) -> dict:
     """What counting afresh finds, in the shape `kept` answers: to check the counters."""
     done = (Annotation.select(Annotation.annotator, fn.COUNT(Annotation.id)).join(Document)
             .where((Document.dataset == dataset_id) & Annotation.annotator.is_null(False)
                    & (Annotation.kind == OWN) & (Annotation.status != "pending"))
             .group_by(Annotation.annotator).tuples())
+    predicted = Annotation.select().join(Document).where(
+        (Document.dataset == dataset_id) & Annotation.annotator.is_null()).count()
     return {"documents": Document.select().where(Document.dataset == dataset_id).count(),
-            "done": dict(done)}
+            "predicted": predicted, "done": dict(done)}
 
 
 def kept(dataset_id: int) -> dict:
@@ -269,5 +339,7 @@ def kept(dataset_id: int) -> dict:
     done = dict(AnnotatorTally.select(AnnotatorTally.annotator, AnnotatorTally.done)
                 .where((AnnotatorTally.dataset_id == dataset_id) & (AnnotatorTally.done != 0))
                 .tuples())
-    return {"documents": DatasetTally.select(DatasetTally.documents)
-            .where(DatasetTally.dataset_id == dataset_id).scalar(), "done": done}
+    counts = (DatasetTally.select(DatasetTally.documents, DatasetTally.predicted)
+              .where(DatasetTally.dataset_id == dataset_id).tuples().first())
+    documents, predicted = counts or (None, None)
+    return {"documents": documents, "predicted": predicted, "done": done}

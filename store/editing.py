@@ -23,7 +23,7 @@ from peewee import IntegrityError, PeeweeException
 from annotate.adjudication import compare
 from annotate.spans import Mode, OverlapError, Span, SpanError
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
-from store import reviews
+from store import reviews, span_counts
 from store.db import read_only
 from store.models import (
     Annotation, Dataset, Document, database, utc_now, Settled as SettledRow, Span as SpanRow,
@@ -277,6 +277,7 @@ def remove_span(key: AnnotationKey, span: Span, revision: int) -> int:
     with database.atomic():
         target = _take(key, revision)
         SpanRow.delete().where(SpanRow.id == _row_id(target.id, span)).execute()
+        span_counts.removed(target.id)
     return target.revision
 
 
@@ -338,6 +339,7 @@ def unsettle(key: AnnotationKey, region: tuple[int, int], spans: Sequence[Span],
         target = _take(key, revision)
         for span in spans:
             SpanRow.delete().where(SpanRow.id == _row_id(target.id, span)).execute()
+        span_counts.removed(target.id, len(spans))
         SettledRow.delete().where((SettledRow.annotation == target.id)
                                   & (SettledRow.start == region[0])
                                   & (SettledRow.end == region[1])).execute()

@@ -11,18 +11,20 @@ the last row shown, never OFFSET), so the first page and the hundredth cost the 
   taken from two sources each in key order, and merged: the person's own annotations
   (`annotation_by_person_status`: annotator, kind, status, document) and the documents
   they have not opened (in id order: all pending).
-- span count (the person's annotation's spans, else the model's) has no index: keeping a
-  count per annotation takes a trigger per span stored, which made imports a third slower
-  on SQLite and twice as slow on PostgreSQL. `document_order` sorts the whole list once
-  (seconds at a million documents; the window asks off the UI thread) and pages are read
-  by id from that order (`rows_of`).
+- span count (the person's annotation's spans, else the model's, else 0), as status: the
+  person's own annotations by `annotation.span_count` (kept by the store, see
+  store/span_counts.py; not by a trigger per span, which made imports a third slower on
+  SQLite and twice as slow on PostgreSQL), merged with the documents they have not
+  opened: those with predictions by the predictions' count
+  (`annotation_predictions_by_spans`), and those without (count 0, in id order). Finding
+  the last is a walk of the dataset (a second at a million documents), taken only when
+  the counters say there are some.
 
 Titles compare as bytes (COLLATE "C" on PostgreSQL), so that every source and the merge
 order them alike.
 """
 from __future__ import annotations
 
-import bisect
 import heapq
 import json
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from peewee import PostgresqlDatabase
 
 from annotate.versions import OWN
-from store import search
+from store import counters, search
 from store.models import database
 from store.records import DocumentRow
 
@@ -80,37 +82,9 @@ def document_rows(
         raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}, not {sort!r}")
     query = ListQuery(dataset_id, annotator, status or None, containing or None, sort,
                       descending)
-    cursor = _cursor(query, after, after_id)
-    if sort == "spans":
-        keys = _span_keys(query)
-        start = _after_key(keys, cursor, descending) if cursor else 0
-        return rows_of([doc_id for _, doc_id in keys[start + offset:start + offset + limit]],
-                       annotator)
-    rows = _Page(query, cursor).rows(limit + offset)[offset:]
+    rows = _Page(query, _cursor(query, after, after_id)).rows(limit + offset)[offset:]
     return [DocumentRow(doc_id, _title(start), row_status, count)
             for doc_id, start, row_status, count in rows]
-
-
-def document_order(dataset_id: int, annotator: str, status: str | None = None,
-                   containing: str | None = None, descending: bool = False) -> list[int]:
-    """Every document of the list by span count, then id: the whole order at once, for
-    pages to be read from with `rows_of`."""
-    query = ListQuery(dataset_id, annotator, status or None, containing or None, "spans",
-                      descending)
-    return [doc_id for _, doc_id in _span_keys(query)]
-
-
-def rows_of(document_ids: list[int], annotator: str) -> list[DocumentRow]:
-    """The rows of these documents, in this order."""
-    if not document_ids:
-        return []
-    places = ", ".join("?" * len(document_ids))
-    found = {r[0]: r for r in _execute(
-        f"SELECT {', '.join(_row_columns(None))} FROM document d {_own_join()} {_model_join()} "
-        f"WHERE d.id IN ({places})", [annotator, *document_ids])}
-    return [DocumentRow(doc_id, _title(start), row_status, count)
-            for doc_id, start, row_status, count in (found[i] for i in document_ids
-                                                     if i in found)]
 
 
 def document_row(document_id: int, annotator: str) -> DocumentRow:
@@ -122,32 +96,6 @@ def document_row(document_id: int, annotator: str) -> DocumentRow:
 
 
 # Keys and cursors
-
-
-def _span_keys(query: ListQuery) -> list[tuple[int, int]]:
-    """(span count, id) of every document of the list, in the list's order."""
-    where, params = ["d.dataset_id = ?"], [query.dataset_id]
-    if query.status:
-        where.append("COALESCE(m.status, 'pending') = ?")
-        params.append(query.status)
-    if query.containing:
-        condition, text_params = _TextFilter(query.containing).condition()
-        where.append(condition)
-        params += text_params
-    direction = " DESC" if query.descending else ""
-    count = _COUNT.format(annotation="COALESCE(m.id, p.id)")
-    return [(n, doc_id) for doc_id, n in _execute(
-        f"SELECT {_named(['d.id', count])} FROM document d {_own_join()} {_model_join()} "
-        f"WHERE {' AND '.join(where)} ORDER BY c1{direction}, c0{direction}"
-        + ("" if _postgres() else " LIMIT -1"),
-        [query.annotator, *params], width=2)]
-
-
-def _after_key(keys: list[tuple[int, int]], cursor: tuple, descending: bool) -> int:
-    """Where the rows after `cursor` start in `keys` (sorted in the list's direction)."""
-    if not descending:
-        return bisect.bisect_right(keys, tuple(cursor))
-    return bisect.bisect_right(keys, (-cursor[0], -cursor[1]), key=lambda k: (-k[0], -k[1]))
 
 
 def _cursor(query: ListQuery, after: DocumentRow | None, after_id: int) -> tuple | None:
@@ -202,7 +150,12 @@ class _Page:
             return [self._documents()]
         sources = [self._own()]
         if q.status in (None, "pending"):  # the documents they have not opened: pending
-            sources.append(self._documents(unopened=True))
+            if q.sort == "spans":  # those without predictions, if any (a scan to find)
+                sources.append(self._predicted())
+                if counters.without_predictions(q.dataset_id):
+                    sources.append(self._documents(unopened=True))
+            else:
+                sources.append(self._documents(unopened=True))
         return [s for s in sources if s is not None]
 
     # The sources
@@ -216,8 +169,10 @@ class _Page:
             where.append(_NOT_OWN)
             params.append(q.annotator)
         keys = ["d.id"] if q.sort != "title" else _title_keys("d")
-        constant = "'pending'" if q.sort == "status" else None
+        constant = {"status": "'pending'", "spans": "0"}.get(q.sort)
         if unopened:
+            if q.sort == "spans":  # without predictions: 0 spans (the rest: _predicted)
+                where.append("p.id IS NULL")
             return self._select(f"FROM document d {_model_join()}", [], where, params, keys,
                                 constant, own=False)
         return self._select(f"FROM document d {_own_join()} {_model_join()}",
@@ -232,9 +187,18 @@ class _Page:
             where.append("m.status = ?")
             params.append(q.status)
         keys = {"id": ["m.document_id"], "status": ["m.status", "m.document_id"],
-                "title": _title_keys("d")}[q.sort]
+                "title": _title_keys("d"), "spans": ["m.span_count", "m.document_id"]}[q.sort]
         return self._select(f"FROM annotation m {_THEN()} document d ON d.id = m.document_id",
                             [], where, params, keys, own=True)
+
+    def _predicted(self) -> tuple | None:
+        """The documents the person has not opened that have predictions, by their count
+        (`annotation_predictions_by_spans`)."""
+        q = self.query
+        return self._select(
+            f"FROM annotation p {_THEN()} document d ON d.id = p.document_id",
+            [], ["p.annotator IS NULL", "d.dataset_id = ?", _NOT_OWN],
+            [q.dataset_id, q.annotator], ["p.span_count", "p.document_id"], own=False)
 
     def _search_streams(self) -> list[tuple]:
         """Document order with a text filter on SQLite's index: matches straight from the
@@ -326,19 +290,15 @@ class _TextFilter:
 # SQL pieces
 
 
-_COUNT = "(SELECT count(*) FROM span s WHERE s.annotation_id = {annotation})"
-
-
 def _row_columns(own: bool | None) -> list[str]:
     """id, the start of the text, status and span count: the person's annotation's (m),
     else pending and the model's (p)."""
     if own:
-        return ["d.id", "substr(d.text, 1, 200)", "m.status", _COUNT.format(annotation="m.id")]
+        return ["d.id", "substr(d.text, 1, 200)", "m.status", "m.span_count"]
     if own is False:
-        return ["d.id", "substr(d.text, 1, 200)", "'pending'",
-                _COUNT.format(annotation="p.id")]
+        return ["d.id", "substr(d.text, 1, 200)", "'pending'", "COALESCE(p.span_count, 0)"]
     return ["d.id", "substr(d.text, 1, 200)", "COALESCE(m.status, 'pending')",
-            _COUNT.format(annotation="COALESCE(m.id, p.id)")]
+            "COALESCE(m.span_count, p.span_count, 0)"]
 
 
 _NOT_OWN = ("NOT EXISTS (SELECT 1 FROM annotation o WHERE o.document_id = d.id "

@@ -87,6 +87,9 @@ class Annotation(BaseModel):
     # unknown; `rejected` holds the suggestions answered "no" as JSON [[start, end, label]].
     partial = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     rejected = TextField(null=True)
+    # How many spans it has, kept by the store with every span written (store/span_counts.py):
+    # the document list sorts by it through an index.
+    span_count = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
 
 # One annotation of each kind per annotator per document, at most one set of predictions
@@ -151,6 +154,9 @@ class DatasetTally(BaseModel):
 
     dataset_id = IntegerField(primary_key=True)
     documents = IntegerField(default=0)
+    # Of them, how many have the model's predictions: the document list looks for those
+    # without only when there are some.
+    predicted = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
 
 class AnnotatorTally(BaseModel):

@@ -300,7 +300,7 @@ def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
     now = utc_now()
     for chunk in chunked(list(annotation_of.values()), PAGE):
         SpanRow.delete().where(SpanRow.annotation.in_(chunk)).execute()
-        Annotation.update(updated=now).where(Annotation.id.in_(chunk)).execute()
+        Annotation.update(updated=now, span_count=0).where(Annotation.id.in_(chunk)).execute()
     fresh = [doc_id for doc_id in doc_ids if doc_id not in annotation_of]
     insert_rows(Annotation, [{"document": doc_id, "annotator": None, "created": now,
                               "updated": now} for doc_id in fresh])
@@ -324,8 +324,9 @@ def save_annotation(
                                                        kind=OWN)
         if not created:
             SpanRow.delete().where(SpanRow.annotation == annotation).execute()
-        Annotation.update(status=status, updated=utc_now(), revision=Annotation.revision + 1).where(
-            Annotation.id == annotation.id).execute()
+        # span_count: its spans are all gone; insert_spans counts the new ones.
+        Annotation.update(status=status, updated=utc_now(), revision=Annotation.revision + 1,
+                          span_count=0).where(Annotation.id == annotation.id).execute()
         insert_spans([(annotation.id, span) for span in spans])
 
 

@@ -8,6 +8,7 @@ from typing import Sequence
 from peewee import OperationalError, __exception_wrapper__
 
 from annotate.spans import Span
+from store import span_counts
 from store.db import ReadOnlyError
 from store.models import Span as SpanRow, database
 
@@ -71,7 +72,8 @@ _SPAN_FIELDS = (SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label, S
 
 def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
     """executemany, not insert_many: peewee builds a node per value, which cost more than
-    spaCy's NER in the pre-annotation benchmark."""
+    spaCy's NER in the pre-annotation benchmark. Their annotations' span counts move on in
+    the same transaction (one UPDATE per annotation, see store/span_counts.py)."""
     if not rows:
         return
     opening, closing = database.obj.quote  # the database's identifier quotes, e.g. ""
@@ -84,3 +86,4 @@ def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
     sql = f"INSERT INTO {quoted(SpanRow._meta.table_name)} ({columns}) VALUES ({placeholders})"
     _executemany(sql, [(ann_id, s.start, s.end, s.label, s.source, s.value)
                        for ann_id, s in rows])
+    _executemany(span_counts.adjust_sql(), span_counts.added(ann_id for ann_id, _ in rows))

@@ -3,8 +3,7 @@
 A new sort or filter is answered off the UI thread: the rows shown stay until the first
 page of the new order arrives (`reloaded` then fires), later pages come as the view
 scrolls (canFetchMore/fetchMore, each an indexed page after the last row fetched, see
-store/listing.py; sorted by span count, which has no index, the whole order comes with the
-first page and later pages are read by id from it). Typing in the filter box asks nothing until typing pauses for
+store/listing.py). Typing in the filter box asks nothing until typing pauses for
 FILTER_DELAY_MS; an answer to a question no longer asked (the user typed on, or sorted
 again) is dropped. The same filter again (after an import or pre-annotation) reads the
 rows again at once, so that they are there for whoever asked.
@@ -12,7 +11,6 @@ rows again at once, so that they are there for whoever asked.
 from __future__ import annotations
 
 import threading
-from array import array
 from typing import Callable
 
 from PySide6.QtCore import (
@@ -22,7 +20,7 @@ from PySide6.QtCore import (
 
 from store import search
 from store.db import close_database, read_only
-from store.listing import document_order, document_row, document_rows, rows_of
+from store.listing import document_row, document_rows
 from store.records import DocumentRow
 from ui.plain import literal
 
@@ -99,7 +97,6 @@ class DocumentListModel(QAbstractTableModel):
         self._rows: list[DocumentRow] = []
         self._row_of: dict[int, int] = {}  # document id -> row
         self._last: DocumentRow | None = None  # the last row as fetched: the next page's key
-        self._order: array | None = None  # by span count: every id of the list, in order
         self._exhausted = False
         self._loaded = False  # the first load is answered at once
         self._asked = 0  # the number of the question whose answer is wanted
@@ -151,12 +148,7 @@ class DocumentListModel(QAbstractTableModel):
         """Appends the next page: the rows after the last one fetched, in the list's order."""
         if not self.canFetchMore(parent):
             return
-        if self._order is not None:
-            ids = self._order[len(self._rows):len(self._rows) + PAGE]
-            self._append(rows_of(list(ids), self.annotator),
-                         exhausted=len(self._rows) + len(ids) >= len(self._order))
-        else:
-            self._append(self._page(self._last))
+        self._append(self._page(self._last))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorts in the store, not among the rows fetched so far; column -1: document order.
@@ -212,30 +204,19 @@ class DocumentListModel(QAbstractTableModel):
                              status=self.status_filter, containing=self.text_filter,
                              sort=self.sort_key, descending=self.descending, after=after)
 
-    def _question(self) -> Callable[[], tuple]:
-        """The first page of the list as it is set now, and by span count the whole order:
-        (order or None, rows). Asked later, maybe on another thread: the settings are taken
-        now."""
+    def _question(self) -> Callable[[], list[DocumentRow]]:
+        """The first page of the list as it is set now. Asked later, maybe on another
+        thread: the settings are taken now."""
         dataset_id, annotator = self.dataset_id, self.annotator
         asked = dict(status=self.status_filter, containing=self.text_filter,
-                     descending=self.descending)
-        if self.sort_key == "spans":
-            def ordered() -> tuple:
-                order = array("q", document_order(dataset_id, annotator, **asked))
-                return order, rows_of(list(order[:PAGE]), annotator)
-            return ordered
-        sort = self.sort_key
+                     sort=self.sort_key, descending=self.descending)
         # document_rows is looked up when asked (tests put a slower one in its place).
-        return lambda: (None, document_rows(dataset_id, annotator, limit=PAGE, sort=sort,
-                                            **asked))
+        return lambda: document_rows(dataset_id, annotator, limit=PAGE, **asked)
 
     def _load_now(self) -> None:
-        if self._loaded and self.sort_key == "spans":  # seconds at a million documents
-            self._reload()
-            return
         self._asked += 1  # an answer on its way is older than this
         self._typing.stop()
-        self._show(*self._question()())
+        self._show(self._question()())
         if not self._loaded:
             self._loaded = True
             QTimer.singleShot(INDEX_AFTER_MS, self, self._index_for_search)
@@ -251,10 +232,10 @@ class DocumentListModel(QAbstractTableModel):
         self._asking.add(ask)
         self._pool.start(ask)
 
-    def _arrived(self, number: int, answer: tuple) -> None:
+    def _arrived(self, number: int, answer: list) -> None:
         self._forget(number)
         if number == self._asked:
-            self._show(*answer)
+            self._show(answer)
             self.reloaded.emit()
 
     def _failed(self, number: int, message: str) -> None:
@@ -266,16 +247,16 @@ class DocumentListModel(QAbstractTableModel):
     def _forget(self, number: int) -> None:
         self._asking = {ask for ask in self._asking if ask.number != number}
 
-    def _show(self, order: array | None, rows: list[DocumentRow]) -> None:
+    def _show(self, rows: list[DocumentRow]) -> None:
         self.beginResetModel()
-        self._rows, self._row_of, self._last, self._order = [], {}, None, order
+        self._rows, self._row_of, self._last = [], {}, None
         self._exhausted = self._waiting = False
         self.endResetModel()
-        self._append(rows, exhausted=None if order is None else len(rows) >= len(order))
+        self._append(rows)
 
-    def _append(self, page: list[DocumentRow], exhausted: bool | None = None) -> None:
-        """Adds a page; `exhausted`: whether it is the last (default: it came back short)."""
-        self._exhausted = len(page) < PAGE if exhausted is None else exhausted
+    def _append(self, page: list[DocumentRow]) -> None:
+        """Adds a page; one that came back short is the last."""
+        self._exhausted = len(page) < PAGE
         if not page:
             return
         first = len(self._rows)

@@ -126,7 +126,7 @@ def test_deletes_cascade_out_of_the_counts(store):
     same()
     assert annotator_progress(store.id, "ana") == (1, 2)
     Dataset.delete().where(Dataset.id == other.id).execute()
-    assert counters.kept(other.id) == {"documents": None, "done": {}}
+    assert counters.kept(other.id) == {"documents": None, "predicted": None, "done": {}}
     same()
 
 

@@ -13,8 +13,10 @@ from annotate.spans import Span
 from store import search
 from store.editing import add_span, open_annotation, set_status
 from store.listing import document_row, document_rows
-from store.models import Document, database
-from store.queries import add_documents, ensure_dataset, save_annotation, save_predictions
+from store.models import Annotation, Document, database
+from store.queries import (
+    add_documents, ensure_dataset, save_annotation, save_predictions, spans_for,
+)
 from store.records import AnnotationKey
 
 PLACES = ["Lyon", "Homs", "Zurich", "Émile Zola street", "lyon harbour", "Oslo"]
@@ -58,12 +60,19 @@ def expected(dataset_id: int, ids: list[int], sort: str, descending: bool,
              status: str | None, containing: str | None) -> list[int]:
     rows = {doc_id: document_row(doc_id, "ana") for doc_id in ids}
     text = {d.id: d.text for d in Document.select()}
+    # Counted afresh, not the stored count: the person's own spans, else the model's.
+    spans = {i: len(spans_for(i, "ana") if opened(i) else spans_for(i)) for i in ids}
     keys = {"id": lambda i: (i,), "status": lambda i: (rows[i].status, i),
-            "spans": lambda i: (rows[i].span_count, i),
+            "spans": lambda i: (spans[i], i),
             "title": lambda i: (text[i][:64], text[i], i)}[sort]
     chosen = [i for i in ids if (status is None or rows[i].status == status)
               and (containing is None or containing.lower() in text[i].lower())]
     return sorted(chosen, key=keys, reverse=descending)
+
+
+def opened(doc_id: int) -> bool:
+    return Annotation.select().where((Annotation.document == doc_id)
+                                     & (Annotation.annotator == "ana")).exists()
 
 
 def walk(dataset_id: int, page: int, **query) -> list[int]:
@@ -92,6 +101,16 @@ def test_every_order_and_filter_pages_to_the_plain_sort(listed, indexed, monkeyp
         want = expected(dataset_id, ids, **query)
         assert walk(dataset_id, 4, **query) == want, query
         assert [r.id for r in document_rows(dataset_id, "ana", limit=1000, **query)] == want
+
+
+def test_by_span_count_every_document_is_listed_once_all_are_predicted(listed):
+    """With no document left without predictions the list does not look for them."""
+    dataset_id, ids = listed
+    save_predictions([(doc_id, [Span(k * 2, k * 2 + 1, "X", "m") for k in range(doc_id % 3)])
+                      for doc_id in ids])
+    for descending, status in itertools.product((False, True), (None, "pending")):
+        query = dict(sort="spans", descending=descending, status=status, containing=None)
+        assert walk(dataset_id, 3, **query) == expected(dataset_id, ids, **query)
 
 
 def test_a_page_starts_after_the_row_as_it_was_fetched(listed):
