@@ -31,6 +31,10 @@ PATTERNS_SOURCE = "patterns"
 # Documents per task sent to a worker: small, so that at the end no worker waits long for
 # the other's last task (measured: 16 beats 64 by 4% with 2 processes).
 WORKER_TASK_SIZE = 16
+# Tasks per worker in flight (bounded memory). Results are taken in order, so the ones done
+# after a slow task wait to be taken: with two a worker can run dry behind a worker that the
+# machine's other load holds up.
+TASKS_IN_FLIGHT = 4
 # Where the caller runs other threads (the window's Qt), workers start from a clean process.
 CLEAN_START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
@@ -201,7 +205,7 @@ def predict(
     """(document id, spans) for each (document id, text), in input order.
 
     With several processes each worker holds the pipeline, loaded once, and sends back
-    plain spans, not Docs; at most two tasks per worker wait in flight (bounded memory).
+    plain spans, not Docs.
     A long text goes through the pipeline in pieces (annotate.long_texts).
     """
     return joined(_predict_pieces(spec, pieces(documents), processes, batch_size))
@@ -260,7 +264,7 @@ def _in_order(pool, documents: Iterable[tuple[object, str]], size: int, processe
     in_flight: deque = deque()
     for batch in batches(documents, size):
         in_flight.append(pool.apply_async(_work, (batch,)))
-        if len(in_flight) >= 2 * processes:
+        if len(in_flight) >= TASKS_IN_FLIGHT * processes:
             yield from in_flight.popleft().get()
     while in_flight:
         yield from in_flight.popleft().get()

@@ -72,7 +72,7 @@ def estimate(sizes: Sizes, runs: int, groups: list[str]) -> dict[str, float]:
         "launch": sum(2.5 + 3e-6 * d for d in sizes.documents) + 4,
         "import": sum(2 + 8e-4 * r for r in sizes.records),
         "export": sum(4 + 1.4e-3 * d for d in sizes.exports),
-        "preannotate": sum(6 + 0.14 * s for s in sizes.stories),
+        "preannotate": sum(8 + 0.19 * s for s in sizes.stories),  # 4 commands a round
     }
     return {group: per_round[group] * runs for group in groups}
 
