@@ -138,6 +138,10 @@ def existing_dataset(name: str) -> DatasetRecord:
     return dataset
 
 
+# No monitor thread: pre-annotation's workers can then be forks of a one-thread process.
+tqdm.monitor_interval = 0
+
+
 def progress_bar(total: int | None, unit: str) -> tqdm:
     return tqdm(total=total, unit=unit, disable=None, leave=False)  # silent when not a TTY
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import signal
 from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
@@ -29,8 +31,12 @@ PATTERNS_SOURCE = "patterns"
 # Documents per task sent to a worker: small, so that at the end no worker waits long for
 # the other's last task (measured: 16 beats 64 by 4% with 2 processes).
 WORKER_TASK_SIZE = 16
-# Workers start from a clean process, never a fork of one running Qt's threads.
-START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+# Tasks per worker in flight (bounded memory). Results are taken in order, so the ones done
+# after a slow task wait to be taken: with two a worker can run dry behind a worker that the
+# machine's other load holds up.
+TASKS_IN_FLIGHT = 4
+# Where the caller runs other threads (the window's Qt), workers start from a clean process.
+CLEAN_START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 class PipelineError(Exception):
@@ -198,8 +204,8 @@ def predict(
 ) -> Iterator[tuple[int, list[Span]]]:
     """(document id, spans) for each (document id, text), in input order.
 
-    With several processes each worker loads the pipeline once and sends back plain spans,
-    not Docs, and at most two batches per worker wait in flight (bounded memory).
+    With several processes each worker holds the pipeline, loaded once, and sends back
+    plain spans, not Docs.
     A long text goes through the pipeline in pieces (annotate.long_texts).
     """
     return joined(_predict_pieces(spec, pieces(documents), processes, batch_size))
@@ -212,18 +218,56 @@ def _predict_pieces(spec: PipelineSpec, documents: Iterable[tuple[object, str]],
         for batch in batches(documents, batch_size):
             yield from _predict_batch(nlp, source, batch)
         return
-    context = multiprocessing.get_context(START_METHOD)
-    if START_METHOD == "forkserver":
-        # Workers fork from a server that imported spaCy once (this module no longer does).
-        context.set_forkserver_preload(["spacy", "annotate.numbers", __name__])
-    with context.Pool(processes, initializer=_init_worker, initargs=(spec,)) as pool:
-        in_flight: deque = deque()
-        for batch in batches(documents, min(batch_size, WORKER_TASK_SIZE)):
-            in_flight.append(pool.apply_async(_work, (batch,)))
-            if len(in_flight) >= 2 * processes:
-                yield from in_flight.popleft().get()
-        while in_flight:
+    global _worker
+    if _may_fork():
+        # The pipeline is loaded here and the workers are forks sharing it, as spaCy's own
+        # n_process does: they start at once, where a clean start adds a new interpreter,
+        # spaCy's import, the caller's main module and the load before the first document.
+        _worker = load_pipeline(spec)  # a PipelineError surfaces here, as with 1 process
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=_own_signals)
+    else:
+        context = multiprocessing.get_context(CLEAN_START)
+        if CLEAN_START == "forkserver":
+            # Workers fork from a server that imported spaCy once (this module does not).
+            context.set_forkserver_preload(["spacy", "annotate.numbers", __name__])
+        pool = context.Pool(processes, initializer=_init_worker, initargs=(spec,))
+    try:
+        with pool:
+            yield from _in_order(pool, documents, min(batch_size, WORKER_TASK_SIZE), processes)
+    finally:
+        _worker = None
+
+
+def _may_fork() -> bool:
+    """A fork copies only the thread that calls it: safe where that is the only thread (the
+    command line; asked before spaCy's import starts its math library's threads), not in
+    the window, whose Qt threads may hold locks the copy could never release."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc (macOS, where fork is unsafe anyway): cannot tell
+        return False
+
+
+def _own_signals() -> None:
+    """A fork inherits the caller's handlers (the command line's turns SIGTERM into
+    KeyboardInterrupt, and a worker so interrupted can hang its pool's shut-down): a
+    worker dies at once when the pool is terminated, and leaves Ctrl+C to the caller."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _in_order(pool, documents: Iterable[tuple[object, str]], size: int, processes: int):
+    in_flight: deque = deque()
+    for batch in batches(documents, size):
+        in_flight.append(pool.apply_async(_work, (batch,)))
+        if len(in_flight) >= TASKS_IN_FLIGHT * processes:
             yield from in_flight.popleft().get()
+    while in_flight:
+        yield from in_flight.popleft().get()
 
 
 def _predict_batch(nlp: Language, source: str, batch: list[tuple[int, str]]):
