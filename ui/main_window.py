@@ -1,31 +1,26 @@
 """The annotation window: document list, article, label bar, span list and status bar."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
+    QComboBox, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
     QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from annotate.versions import ADJUDICATED, OWN, REVIEWED
-from store import jobs
 from store.db import read_only
 from store.editing import EditError, has_predictions
 from store.routing import annotator_progress, next_document, take_next_document
-from store.queries import held_back
 from store.records import STATUSES, AnnotationKey, DatasetRecord
 from ui.actions import ACTIONS
 from ui.article_view import ArticleView
-from ui.background import Job
 from ui.document_list import DocumentListModel
 from ui.editor import Editor
-from ui.import_dialog import FILE_TYPES, ImportDialog, ImportOptions
-from ui.import_report import ImportReport, ask_for_import, start_import as run_import
+from ui.import_dialog import ImportDialog
+from ui.import_report import ImportReport
 from ui.legend import DifferencesLegend
-from ui.long_work import SAMPLES, export_job, preannotate_job, run_with_progress
+from ui.long_work_handlers import LongWorkHandlers
 from ui.panels import LabelBar, SpanPanel
 from ui.plain import literal
 from ui.qa_docks import QaDocks
@@ -38,7 +33,7 @@ from ui.source_extras import SourceExtrasPanel
 CHECK_FOR_CHANGES_MS = 3000  # one indexed query: cheap enough to ask every few seconds
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LongWorkHandlers, QMainWindow):
     def __init__(self, dataset: DatasetRecord, annotator: str, settings: QSettings):
         super().__init__()
         self.settings = settings
@@ -303,62 +298,6 @@ class MainWindow(QMainWindow):
     def _filter_changed(self) -> None:
         status = self.filter_status.currentText()
         self.documents.set_filter(None if status == "all" else status, self.filter_text.text())
-
-    # Long work: each handler asks for a path, the start_ method does the work
-
-    def import_documents(self) -> None:
-        """Files first, then the import dialog (more files or folders, and the choices)."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", "", FILE_TYPES)
-        if paths:
-            ask_for_import(self, [Path(p) for p in paths])
-
-    def start_import(self, paths: list[Path], options: ImportOptions | None = None) -> Job:
-        return run_import(self, paths, options)  # see ui.import_report
-
-    def load_samples(self) -> Job:
-        """The project's sample articles into this dataset (texts already there are
-        skipped), pre-annotated after."""
-        return self.start_import([SAMPLES])
-
-    def preannotate_documents(self) -> None:
-        if not jobs.count_to_preannotate(self.session.dataset):
-            self.statusBar().showMessage("Every document is pre-annotated already.", 6000)
-            return
-        self.start_preannotation()
-
-    def start_preannotation(self) -> Job:
-        def done(summary) -> None:
-            self.statusBar().showMessage(f"{summary.documents} documents pre-annotated.", 8000)
-            self.reload_list()
-
-        self.preannotating = True
-        job = run_with_progress(self, "Pre-annotating documents",
-                                jobs.count_to_preannotate(self.session.dataset),
-                                preannotate_job(self.session.dataset), done)
-        for signal in (job.signals.finished, job.signals.failed):
-            signal.connect(lambda *_: setattr(self, "preannotating", False))
-        return job
-
-    def export_documents(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export accepted documents", "gold.spacy",
-            "spaCy DocBin (*.spacy);;Prodigy JSONL (*.jsonl);;Label Studio JSON (*.json);;"
-            "CoNLL, IOB2 (*.conll)")
-        if path:
-            self.start_export(Path(path))
-
-    def start_export(self, out: Path) -> Job:
-        def done(reports) -> None:
-            written = sum(r.documents for r in reports.values())
-            misaligned = sum(len(r.misaligned) for r in reports.values())
-            note = f"; {misaligned} spans off token boundaries were left out" if misaligned else ""
-            held = held_back(self.session.dataset.id)
-            if held:
-                note += (f"; {len(held)} documents were held back (disagreements to adjudicate "
-                         "or failed reviews: see QA > Adjudicate)")
-            self.statusBar().showMessage(f"Wrote {written} documents to {out}{note}.", 10000)
-        return run_with_progress(self, "Exporting accepted documents", 0,
-                                 export_job(self.session.dataset, out), done)
 
     def reload_list(self) -> None:
         self._filter_changed()
