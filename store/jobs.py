@@ -38,7 +38,7 @@ from store.all_work import all_work
 from store.models import database
 from store.queries import (
     add_annotations, add_documents, add_labels as add_dataset_labels, content_hash,
-    count_documents, current_documents, ensure_dataset, find_dataset,
+    count_documents, current_documents, document_ids, ensure_dataset, find_dataset,
     save_predictions, texts_to_predict,
 )
 from store.records import DatasetRecord, ImportResult, check_status
@@ -271,7 +271,7 @@ def _store_chunks(
             # Into an empty target (most large imports) no text is known: no hashing here.
             hashes = ([content_hash(doc.text) for doc in chunk]
                       if staging.has_documents(target_id) else [])
-            known = staging.known_hashes(target_id, hashes)
+            known = document_ids(target_id, hashes).keys()
             for digest, doc in zip(hashes or [None] * len(chunk), chunk):
                 if digest not in known:
                     check.look(doc)

@@ -21,7 +21,7 @@ from annotate.versions import OWN, HeldBack, Version, standing
 from store.models import (
     Annotation, Dataset, Document, Label, Review, database, utc_now, Span as SpanRow,
 )
-from store.rows import insert_row, insert_rows, insert_spans
+from store.rows import insert_row, insert_rows, insert_spans, keyed_ids
 from store.rules import check_imported, check_stored_spans, dataset_mode
 from store.records import (
     CurrentDocument, DatasetRecord, DatasetStats, ImportResult, check_status, rejected_json,
@@ -88,9 +88,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
     with database.atomic():
         for batch in chunked(documents, PAGE):
             hashed = [(content_hash(doc.text), doc) for doc in batch]
-            seen |= {digest for (digest,) in Document.select(Document.content_hash).where(
-                (Document.dataset == dataset_id)
-                & Document.content_hash.in_([digest for digest, _ in hashed])).tuples()}
+            seen |= document_ids(dataset_id, [digest for digest, _ in hashed]).keys()
             predictions = []
             fresh = []
             for digest, doc in hashed:
@@ -108,7 +106,7 @@ def add_documents(dataset_id: int, documents: Iterable[TextDocument]) -> ImportR
                     predictions.append((doc_id, doc.spans))
                 added += 1
                 added_from[doc.source] += 1
-            _replace_predictions(predictions)
+            _insert_predictions(predictions)  # new documents: none to replace
     return ImportResult(added=added, duplicates=duplicates,
                         by_source=_by_source(added_from, duplicates_from))
 
@@ -173,11 +171,14 @@ def _insert_documents(dataset_id: int, documents: list[tuple[str, TextDocument]]
          "tokens": blob, "tokenizer": tokenizer_id(), "created": now,
          "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True)}
         for (digest, doc), blob in zip(documents, tokens)])
-    id_of: dict[str, int] = {}
-    for chunk in chunked([digest for digest, _ in documents], PAGE):
-        id_of.update(Document.select(Document.content_hash, Document.id).where(
-            (Document.dataset == dataset_id) & Document.content_hash.in_(chunk)).tuples())
-    return id_of
+    return document_ids(dataset_id, [digest for digest, _ in documents])
+
+
+def document_ids(dataset_id: int, hashes: list[str]) -> dict[str, int]:
+    """{content hash: id} of the dataset's documents with these texts."""
+    return keyed_ids(f"SELECT content_hash, id FROM {Document._meta.table_name} "
+                     f"WHERE dataset_id = {database.obj.param} AND content_hash",
+                     hashes, [dataset_id])
 
 
 def _insert_document(dataset_id: int, digest: str, doc: TextDocument, tokens: bytes) -> int:
@@ -301,13 +302,21 @@ def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
     for chunk in chunked(list(annotation_of.values()), PAGE):
         SpanRow.delete().where(SpanRow.annotation.in_(chunk)).execute()
         Annotation.update(updated=now, span_count=0).where(Annotation.id.in_(chunk)).execute()
-    fresh = [doc_id for doc_id in doc_ids if doc_id not in annotation_of]
+    insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results
+                  if doc_id in annotation_of for span in spans])
+    _insert_predictions([(doc_id, spans) for doc_id, spans in results
+                         if doc_id not in annotation_of])
+
+
+def _insert_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
+    """The model's spans of documents that have none: an annotation each, then the spans."""
+    now = utc_now()
     insert_rows(Annotation, [{"document": doc_id, "annotator": None, "created": now,
-                              "updated": now} for doc_id in fresh])
-    for chunk in chunked(fresh, PAGE):  # a document has at most one set of predictions
-        annotation_of.update(
-            Annotation.select(Annotation.document, Annotation.id)
-            .where(Annotation.document.in_(chunk) & Annotation.annotator.is_null()).tuples())
+                              "updated": now} for doc_id, _ in results])
+    # a document has at most one set of predictions
+    annotation_of = keyed_ids(f"SELECT document_id, id FROM {Annotation._meta.table_name} "
+                              "WHERE annotator IS NULL AND document_id",
+                              [doc_id for doc_id, _ in results])
     insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results for span in spans])
 
 

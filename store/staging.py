@@ -45,19 +45,6 @@ def has_documents(dataset_id: int) -> bool:
     return Document.select().where(Document.dataset == dataset_id).exists()
 
 
-def known_hashes(dataset_id: int, hashes: list[str]) -> set[str]:
-    """Which of these texts the dataset has already. Plain SQL: peewee takes longer to
-    build an IN of a thousand values than the database takes to answer it."""
-    if not hashes:
-        return set()
-    table = Document._meta.table_name
-    places = ", ".join([database.obj.param] * len(hashes))
-    cursor = database.execute_sql(
-        f"SELECT content_hash FROM {table} WHERE dataset_id = {database.obj.param} "
-        f"AND content_hash IN ({places})", [dataset_id, *hashes])
-    return {digest for (digest,) in cursor.fetchall()}
-
-
 def publish(staging_id: int, target_id: int, people_work: bool) -> Counter:
     """Moves every staged document to the target in one transaction and deletes the staging
     dataset. Returns how many texts another import stored in the target meanwhile, per
