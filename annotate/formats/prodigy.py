@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -21,8 +22,8 @@ from annotate.formats.jsonl import text_records
 from annotate.formats.notes import ImportNotes
 from annotate.formats.prodigy_binary import BINARY_VIEW, BinaryAnswers, binary_tasks
 from annotate.spans import Tokens, has_overlaps
-from annotate.stored_tokens import pack_tokens, spacy_bounds, spacy_doc, unpack
-from annotate.tokenizer import tokens_of
+from annotate.stored_tokens import spacy_bounds, spacy_doc, unpack
+from annotate.tokens_ahead import with_tokens, worker_count
 
 ANSWER_OF_STATUS = {"accepted": "accept", "rejected": "reject", "skipped": "ignore"}
 STATUS_OF_ANSWER = {answer: status for status, answer in ANSWER_OF_STATUS.items()}
@@ -46,16 +47,21 @@ def read_jsonl(path: Path, notes: ImportNotes | None = None) -> Iterator[TextDoc
     documents come at the end). `notes` gets the binary answers left out."""
     single_spans: dict[int, tuple[int, tuple]] = {}
     binary = BinaryAnswers(path, notes)
-    for line, record, text in text_records(path):
-        document = _document(path, line, record, text, single_spans, binary)
-        if document is not None:
-            yield document
+    # spaCy's tokens of each text the task does not tokenize itself, made ahead; closed
+    # at once when a fault stops the reading, which stops the workers
+    with closing(with_tokens(text_records(path),
+                             lambda item: item[2] if item[1].get("tokens") is None else None,
+                             worker_count(path.stat().st_size))) as records:
+        for (line, record, text), packed in records:
+            document = _document(path, line, record, text, single_spans, binary, packed)
+            if document is not None:
+                yield document
     yield from binary.documents()
 
 
 def _document(path: Path, line: int, record: dict, text: str,
               single_spans: dict[int, tuple[int, tuple]],
-              binary: BinaryAnswers) -> TextDocument | None:
+              binary: BinaryAnswers, packed: bytes | None) -> TextDocument | None:
     meta = record.get("meta")
     if meta is None:
         meta = {}
@@ -78,12 +84,12 @@ def _document(path: Path, line: int, record: dict, text: str,
         meta = {**meta, PRODIGY_KEY: kept}
     raw_spans = record.get("spans")
     if raw_spans is None:
-        return TextDocument(text, None, meta, path.name, status)
+        return TextDocument(text, None, meta, path.name, status, tokens=packed)
     if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
         raise InputError(path, '"spans" must be a list of objects', line)
     is_binary = _is_binary(path, line, record, text, raw_spans, single_spans)
     given = _given_tokens(path, line, text, record.get("tokens"))
-    tokens = given or tokens_of(text)
+    tokens = given or unpack(packed)
     spans = [checked_span(path, line, text, s.get("start"), s.get("end"), s.get("label"),
                           tokens) for s in raw_spans]
     if is_binary:
@@ -91,7 +97,7 @@ def _document(path: Path, line: int, record: dict, text: str,
                    record.get("meta") or {})
         return None
     return TextDocument(text, tuple(sorted(spans)), meta, path.name, status,
-                        tokens=None if given else pack_tokens(tokens))  # spaCy's are stored
+                        tokens=None if given else packed)  # spaCy's are stored
 
 
 def _kept_fields(path: Path, line: int, record: dict) -> dict:
