@@ -302,8 +302,8 @@ def _replace_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
     for chunk in chunked(list(annotation_of.values()), PAGE):
         SpanRow.delete().where(SpanRow.annotation.in_(chunk)).execute()
         Annotation.update(updated=now, span_count=0).where(Annotation.id.in_(chunk)).execute()
-    insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results
-                  if doc_id in annotation_of for span in spans])
+    insert_spans((annotation_of[doc_id], span) for doc_id, spans in results
+                 if doc_id in annotation_of for span in spans)
     _insert_predictions([(doc_id, spans) for doc_id, spans in results
                          if doc_id not in annotation_of])
 
@@ -317,7 +317,7 @@ def _insert_predictions(results: Sequence[tuple[int, Sequence[Span]]]) -> None:
     annotation_of = keyed_ids(f"SELECT document_id, id FROM {Annotation._meta.table_name} "
                               "WHERE annotator IS NULL AND document_id",
                               [doc_id for doc_id, _ in results])
-    insert_spans([(annotation_of[doc_id], span) for doc_id, spans in results for span in spans])
+    insert_spans((annotation_of[doc_id], span) for doc_id, spans in results for span in spans)
 
 
 def save_annotation(

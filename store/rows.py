@@ -3,7 +3,7 @@ pre-annotation writes thousands of rows; every rule is checked by the caller fir
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from peewee import (
     CharField, ForeignKeyField, IntegerField, OperationalError, TextField,
@@ -109,11 +109,13 @@ _SPAN_FIELDS = (SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label, S
                 SpanRow.value)
 
 
-def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
+def insert_spans(rows: Iterable[tuple[int, Span]]) -> None:
     """executemany, not insert_many: peewee builds a node per value, which cost more than
-    spaCy's NER in the pre-annotation benchmark. Their annotations' span counts move on in
-    the same transaction (one UPDATE per annotation, see store/span_counts.py)."""
-    if not rows:
+    spaCy's NER in the pre-annotation benchmark. `rows` may be a generator: an import's
+    million spans are not listed twice. Their annotations' span counts move on in the same
+    transaction (one UPDATE per annotation, see store/span_counts.py)."""
+    values = [(ann_id, s.start, s.end, s.label, s.source, s.value) for ann_id, s in rows]
+    if not values:
         return
     opening, closing = database.obj.quote  # the database's identifier quotes, e.g. ""
 
@@ -123,6 +125,5 @@ def insert_spans(rows: Sequence[tuple[int, Span]]) -> None:
     columns = ", ".join(quoted(field.column_name) for field in _SPAN_FIELDS)
     placeholders = ", ".join([database.obj.param] * len(_SPAN_FIELDS))
     sql = f"INSERT INTO {quoted(SpanRow._meta.table_name)} ({columns}) VALUES ({placeholders})"
-    _executemany(sql, [(ann_id, s.start, s.end, s.label, s.source, s.value)
-                       for ann_id, s in rows])
-    _executemany(span_counts.adjust_sql(), span_counts.added(ann_id for ann_id, _ in rows))
+    _executemany(sql, values)
+    _executemany(span_counts.adjust_sql(), span_counts.added(v[0] for v in values))
