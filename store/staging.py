@@ -70,6 +70,8 @@ def publish(staging_id: int, target_id: int, people_work: bool) -> Counter:
 
 def _late_duplicates(staging_id: int, target_id: int) -> list[tuple[int, str]]:
     """(id, source file) of each staged document whose text the target has."""
+    if not has_documents(target_id):  # as for most large imports: no staged row to look up
+        return []
     target = Document.alias()
     # EXISTS per staged row: an index lookup each, where IN (all target hashes) would read
     # the whole target.
