@@ -50,7 +50,8 @@ def checked_span(
     source: str = IMPORT_SOURCE,
 ) -> Span:
     """A span from an input file, or an InputError saying what is wrong with it."""
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+    if (not (type(start) is int and type(end) is int)  # as JSON gives them: one quick look
+            and not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))):
         raise InputError(path, f"span start and end must be whole numbers, got {start!r} "
                                f"and {end!r}", line)
     if label is None or label == "":
