@@ -109,11 +109,12 @@ _SPAN_FIELDS = (SpanRow.annotation, SpanRow.start, SpanRow.end, SpanRow.label, S
                 SpanRow.value)
 
 
-def insert_spans(rows: Iterable[tuple[int, Span]]) -> None:
+def insert_spans(rows: Iterable[tuple[int, Span]], counted: bool = False) -> None:
     """executemany, not insert_many: peewee builds a node per value, which cost more than
     spaCy's NER in the pre-annotation benchmark. `rows` may be a generator: an import's
     million spans are not listed twice. Their annotations' span counts move on in the same
-    transaction (one UPDATE per annotation, see store/span_counts.py)."""
+    transaction (one UPDATE per annotation, see store/span_counts.py), unless `counted`:
+    the annotations were just inserted with these spans' counts."""
     values = [(ann_id, s.start, s.end, s.label, s.source, s.value) for ann_id, s in rows]
     if not values:
         return
@@ -126,4 +127,5 @@ def insert_spans(rows: Iterable[tuple[int, Span]]) -> None:
     placeholders = ", ".join([database.obj.param] * len(_SPAN_FIELDS))
     sql = f"INSERT INTO {quoted(SpanRow._meta.table_name)} ({columns}) VALUES ({placeholders})"
     _executemany(sql, values)
-    _executemany(span_counts.adjust_sql(), span_counts.added(v[0] for v in values))
+    if not counted:
+        _executemany(span_counts.adjust_sql(), span_counts.added(v[0] for v in values))
