@@ -167,12 +167,10 @@ class MainWindow(LongWorkHandlers, QMainWindow):
         toolbar elided to "U…N")."""
         stack = self.editor.undo_stack
         undo = which == "undo"
-        action = QAction(which.capitalize(), self, enabled=False)
+        action = _ToolbarStep(which.capitalize(), self)
         action.triggered.connect(stack.undo if undo else stack.redo)
         (stack.canUndoChanged if undo else stack.canRedoChanged).connect(action.setEnabled)
-        # the tooltip says what: "Undo Settle '<b>21</b>'", as typed, never as markup
-        (stack.undoTextChanged if undo else stack.redoTextChanged).connect(
-            lambda text: action.setToolTip(literal(f"{which.capitalize()} {text}".strip())))
+        (stack.undoTextChanged if undo else stack.redoTextChanged).connect(action.name_step)
         return action
 
     def _build_status_bar(self, annotator: str) -> None:
@@ -401,6 +399,17 @@ class MainWindow(LongWorkHandlers, QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.retokenizing.stop()  # once the page in hand is committed
         super().closeEvent(event)
+
+
+class _ToolbarStep(QAction):
+    def __init__(self, word: str, parent):
+        super().__init__(word, parent, enabled=False)
+        self.word = word
+
+    def name_step(self, step: str) -> None:
+        """The tooltip says what: "Undo Settle '<b>21</b>'", as typed, never as markup.
+        A method, not a lambda: Qt drops the connection when the action goes."""
+        self.setToolTip(literal(f"{self.word} {step}".strip()))
 
 
 def showing(key: AnnotationKey | None, me: str) -> str:
