@@ -113,7 +113,10 @@ def edit(db: str, rounds: str = "40", annotator: str = "bench-edit") -> dict:
     for start, end in words:
         times["add"].append(timed(lambda: main.article.span_drawn.emit(start, end)))
         assert session.selected is not None and session.selected.start == start, "not added"
-        times["relabel"].append(timed(lambda: main.editor.choose_label("GPE")))
+        # A label the new span lacks: choosing a label also makes it the next span's.
+        other = "ORG" if session.selected.label == "GPE" else "GPE"
+        times["relabel"].append(timed(lambda: main.editor.choose_label(other)))
+        assert session.selected.label == other, "not relabelled"
         times["remove"].append(timed(main.editor.delete_selected))
     assert len(session.spans) == before
     return {**times, "spans": before, "chars": len(session.text)}
