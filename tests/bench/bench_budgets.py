@@ -321,13 +321,14 @@ def main() -> None:
     table = Table()
     began = time.perf_counter()
     table.say(machine())
-    table.say(f"tree {ROOT} at {commit()}; sizes {args.sizes}, median of {args.runs} runs")
+    # no folder names in the output: it is kept in the repository (RESULTS-*.txt)
+    table.say(f"tree at {commit()}; sizes {args.sizes}, median of {args.runs} runs")
     bench = Bench(args, table)
     cost = estimate(bench.sizes, args.runs, groups)
     table.say(f"expected cost (today's code): {sum(cost.values()) / 60:.0f} min: "
               + ", ".join(f"{g} {s / 60:.1f}" for g, s in cost.items()))
     built = bench.cache.built()
-    table.say(f"cache {bench.cache.folder}: {len(built)} inputs built "
+    table.say(f"cache {bench.cache.folder.name}: {len(built)} inputs built "
               f"({sum(built.values()) / 60:.1f} min when built); missing ones are built first")
     if args.prepare:
         bench.prepare()
