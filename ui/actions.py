@@ -40,6 +40,8 @@ ACTIONS = (
     ActionSpec("start_right", "Start one token right", ("Shift+Right",), "Edit"),
     ActionSpec("end_left", "End one token left", ("Ctrl+Left",), "Edit"),
     ActionSpec("end_right", "End one token right", ("Ctrl+Right",), "Edit"),
+    ActionSpec("label_names", "Label &names on spans", ("Ctrl+Shift+L",), "View",
+               checkable=True),
     ActionSpec("character_mode", "Select by &character, not token", ("Ctrl+Shift+C",), "View",
                checkable=True),
     # Differences from the model's spans; while adjudicating, from everyone's.

@@ -11,9 +11,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
-from annotate.spans import innermost
+from annotate.spans import Span, innermost
 from ui.differences import Differences
-from ui.highlighter import SpanHighlighter
+from ui.highlighter import TAG_GAP, TEXT_ON_TINT, SpanHighlighter
 from ui.offsets import OffsetMap, display_text
 from ui.plain import literal
 from ui.session import AnnotationSession
@@ -71,6 +71,10 @@ class ArticleView(QPlainTextEdit):
             self.scroll_to(session.selected.start)
         self.viewport().update()  # the selection's outline moves with it
 
+    def set_label_names(self, shown: bool) -> None:
+        self.highlighter.set_label_names(shown)
+        self.viewport().update()
+
     def set_comparing(self, comparing: bool) -> None:
         """Shows what the annotator changed against the model's spans, or hides it."""
         self._comparing_changed = comparing != self._comparing
@@ -84,14 +88,53 @@ class ArticleView(QPlainTextEdit):
         first, last = self.visible_blocks()
         self.highlighter.draw_blocks(first, last)
         super().paintEvent(event)
+        tags = self.tag_rects(first, last)
         rects = self.selection_rects(first, last)
-        if rects:
-            painter = QPainter(self.viewport())
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QPen(SELECTION_OUTLINE, 2))
-            for rect in rects:
-                painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
-            painter.end()
+        if not tags and not rects:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self.highlighter.tag_font())
+        for span, rect in tags:
+            tint = self.highlighter.tint_of(span.label)
+            painter.setPen(QPen(tint.darker(150), 1))
+            painter.setBrush(tint.lighter(104))
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(TEXT_ON_TINT)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, span.label)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(SELECTION_OUTLINE, 2))
+        for rect in rects:
+            painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
+        painter.end()
+
+    def tag_rects(self, first: int | None = None,
+                  last: int | None = None) -> list[tuple[Span, QRectF]]:
+        """Each label tag on screen (in the blocks first to last, by default those on
+        screen) with where it goes: the room the highlighter left after its span."""
+        if self._shown_document != self.session.document_id:
+            return []
+        if first is None or last is None:
+            first, last = self.visible_blocks()
+        document = self.document()
+        first_block, last_block = document.findBlockByNumber(first), document.findBlockByNumber(last)
+        start = self._offsets.from_qt(first_block.position())
+        end = self._offsets.from_qt(last_block.position() + last_block.length() - 1)
+        found = []
+        for span in self.highlighter.tags_between(start, end):
+            at = self._offsets.to_qt(span.end)
+            block = document.findBlock(at - 1)
+            if not self.highlighter.is_drawn(block.blockNumber()):
+                continue  # no room made yet: drawn on the next paint
+            line = block.layout().lineForTextPosition(at - 1 - block.position())
+            if not line.isValid():
+                continue
+            right = line.cursorToX(at - block.position())[0] - TAG_GAP
+            width = self.highlighter.tag_width(span.label) - 2 * TAG_GAP
+            origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+            found.append((span, QRectF(right - width, line.y() + 2, width,
+                                       line.height() - 4).translated(origin)))
+        return found
 
     def selection_rects(self, first: int | None = None, last: int | None = None) -> list[QRectF]:
         """Where the selected span is on screen: a rectangle per line it covers (in the

@@ -11,7 +11,8 @@ from typing import Sequence
 
 from PySide6.QtCore import SIGNAL, SLOT, QObject
 from PySide6.QtGui import (
-    QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument,
+    QColor, QFont, QFontMetricsF, QSyntaxHighlighter, QTextBlock, QTextCharFormat,
+    QTextDocument,
 )
 
 from annotate.labels import LabelRecord
@@ -25,6 +26,11 @@ ADDED_MARK = QColor("#1b7a2e")  # dashed underline: a span the model did not pre
 REMOVED_MARK = QColor("#8a8a8a")  # struck through: a model's span the annotator removed
 
 Segment = tuple[int, int, QTextCharFormat]  # start in block, length, format
+# A span's label name is drawn in a tag at its end (ArticleView paints it): the span's last
+# character gets letter spacing as wide as the tag, so the layout leaves room for it.
+TAG_SCALE = 0.68  # the tag's font size against the text's
+TAG_PADDING = 3.0  # pixels either side of the name inside the tag
+TAG_GAP = 3.0  # pixels between the span's last character and its tag
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -43,6 +49,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.reach = 0  # no span is longer: how far back a lookup looks
         self._ghost_reach = 0
         self._drawn: dict[int, list[Segment]] = {}  # block number -> what it shows
+        self.label_names = True  # View > Label names
+        self._tag_widths: dict[str, float] = {}
         self._waiting = False  # between set_text and show_spans: nothing to draw yet
 
     def ignore_text_changes(self) -> bool:
@@ -60,6 +68,39 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats = {label.name: _tint(label.colour) for label in labels}
         self._variants = {}
         self._redraw(sorted(self._drawn))
+
+    def set_label_names(self, shown: bool) -> None:
+        """Label names in tags at the spans' ends, or tints alone."""
+        self.label_names = shown
+        self._variants = {}
+        self._redraw(sorted(self._drawn))
+
+    def tag_font(self) -> QFont:
+        font = QFont(self.document().defaultFont())
+        font.setPointSizeF(font.pointSizeF() * TAG_SCALE)
+        font.setBold(True)
+        return font
+
+    def tag_width(self, label: str) -> float:
+        """The room a label's tag takes after its span's last character."""
+        width = self._tag_widths.get(label)
+        if width is None:
+            width = (QFontMetricsF(self.tag_font()).horizontalAdvance(label)
+                     + 2 * TAG_PADDING + 2 * TAG_GAP)
+            self._tag_widths[label] = width
+        return width
+
+    def tags_between(self, start: int, end: int) -> list[Span]:
+        """The spans whose tag is drawn between these offsets: those ending there (of two
+        ending at one place, the one drawn last)."""
+        if not self.label_names:
+            return []
+        ending = {}
+        for span in find_overlaps(self._spans, Span(start, max(end, start + 1), ""),
+                                  self.reach):
+            if start < span.end <= end:
+                ending[span.end] = span
+        return list(ending.values())
 
     def set_text(self, text: str) -> None:
         """Call with the text the document is to show, before it shows it: highlighting
@@ -156,6 +197,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             self._add(segments, qt_start, ghost, start, end, GHOST)
         for span in find_overlaps(self._spans, here, self.reach):
             self._add(segments, qt_start, span, start, end, self._format(span))
+            if self.label_names and start < span.end <= end:  # its tag is in this block
+                last = Span(span.end - 1, span.end, span.label)
+                self._add(segments, qt_start, last, start, end, self._format(span, True))
         return segments
 
     def _add(self, segments: list[Segment], qt_start: int, span: Span, start: int, end: int,
@@ -165,19 +209,27 @@ class SpanHighlighter(QSyntaxHighlighter):
             at = self.offsets.to_qt(piece_start)
             segments.append((at - qt_start, self.offsets.to_qt(piece_end) - at, fmt))
 
-    def _format(self, span: Span) -> QTextCharFormat:
-        """The label's tint; underlined with dashes where added (while comparing). The
-        selected span keeps its tint and weight: the view outlines it (ArticleView)."""
+    def _format(self, span: Span, tagged: bool = False) -> QTextCharFormat:
+        """The label's tint; underlined with dashes where added (while comparing); with
+        room for the tag after it on the span's last character (`tagged`). The selected
+        span keeps its tint and weight: the view outlines it (ArticleView)."""
         added = self._predicted is not None and span not in self._predicted
-        key = (span.label, added)
+        key = (span.label, added, tagged)
         fmt = self._variants.get(key)
         if fmt is None:
             fmt = QTextCharFormat(self._formats.get(span.label) or _tint(UNKNOWN_LABEL_TINT))
             if added:  # under its own words: an overline read as the line above's underline
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
                 fmt.setUnderlineColor(ADDED_MARK)
+            if tagged:
+                fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+                fmt.setFontLetterSpacing(self.tag_width(span.label))
             self._variants[key] = fmt
         return fmt
+
+    def tint_of(self, label: str) -> QColor:
+        fmt = self._formats.get(label)
+        return fmt.background().color() if fmt is not None else QColor(UNKNOWN_LABEL_TINT)
 
 
 def _ghost() -> QTextCharFormat:

@@ -77,6 +77,9 @@ class MainWindow(LongWorkHandlers, QMainWindow):
         self.documents.problem.connect(self.say)
         self.documents.set_filter(None, None)
         self._restore_geometry()
+        names = self.settings.value("view/label_names", True, type=bool)
+        self.actions_by_id["label_names"].setChecked(names)
+        self.article.set_label_names(names)
         self.watch = QTimer(self, interval=CHECK_FOR_CHANGES_MS, timeout=self.check_for_changes)
         self.watch.start()
         self.article.setFocus()  # keys go to annotating, not to the filter box
@@ -346,6 +349,10 @@ class MainWindow(LongWorkHandlers, QMainWindow):
 
     def end_right(self) -> None:
         self.editor.move_boundary("end", +1)
+
+    def label_names(self, checked: bool) -> None:
+        self.article.set_label_names(checked)
+        self.settings.setValue("view/label_names", checked)
 
     def character_mode(self, checked: bool) -> None:
         self.editor.snap_to_tokens = not checked

@@ -20,10 +20,19 @@ LINES = 3000
 
 
 def drawn_formats(view: ArticleView, number: int) -> list[tuple[int, int, str, bool]]:
-    """What the block shows: each format range, its tint and whether it is bold."""
+    """What the block shows: each format range, its tint and whether it is bold (a span's
+    last character, formatted apart to leave room for its label tag, counted in it)."""
     block = view.document().findBlockByNumber(number)
-    return [(r.start, r.length, r.format.background().color().name(),
-             r.format.fontWeight() > 400) for r in block.layout().formats()]
+    ranges: list[tuple[int, int, str, bool]] = []
+    for r in block.layout().formats():
+        shown = (r.format.background().color().name(), r.format.fontWeight() > 400)
+        tag_room = r.format.fontLetterSpacing() > 0 and r.length == 1
+        if tag_room and ranges and ranges[-1][0] + ranges[-1][1] == r.start \
+                and ranges[-1][2:] == shown:
+            ranges[-1] = (ranges[-1][0], ranges[-1][1] + 1, *shown)
+        else:
+            ranges.append((r.start, r.length, *shown))
+    return ranges
 
 
 def every_block(view: ArticleView) -> list:

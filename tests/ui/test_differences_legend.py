@@ -25,6 +25,7 @@ def test_the_selected_span_is_outlined_in_its_own_tint(qtbot, open_window):
     window.resize(1000, 450)
     view = window.article
     drag(qtbot, view, TEXT.index("soldiers"), TEXT.index("soldiers") + 8)
+    view.viewport().repaint()  # laid out anew with the new span's tag
     [rect] = view.selection_rects()
     image = view.viewport().grab().toImage()
     ratio = image.devicePixelRatio()

@@ -25,6 +25,7 @@ def highlighted(view, text, spans, selected=None):
     view.setPlainText(display_text(text))
     highlighter = SpanHighlighter(view.document())
     highlighter.set_labels(LABELS)
+    highlighter.label_names = False  # the ranges alone (tests/ui/test_label_tags.py: tags)
     highlighter.set_text(display_text(text))
     highlighter.show_spans(spans, selected)
     highlighter.draw_blocks(0, view.document().blockCount() - 1)  # as the view does on paint
