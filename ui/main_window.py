@@ -34,6 +34,8 @@ CHECK_FOR_CHANGES_MS = 3000  # one indexed query: cheap enough to ask every few 
 
 
 class MainWindow(LongWorkHandlers, QMainWindow):
+    _row_for: int | None = None  # the document the list's selection was last set for
+
     def __init__(self, dataset: DatasetRecord, annotator: str, settings: QSettings):
         super().__init__()
         self.settings = settings
@@ -368,6 +370,9 @@ class MainWindow(LongWorkHandlers, QMainWindow):
 
     def _session_changed(self) -> None:
         self.showing_label.setText(showing(self.session.key, self.session.annotator))
+        if self.session.document_id != self._row_for:  # opened from a queue, an undo, ...
+            self._row_for = self.session.document_id
+            self._show_open_row()  # the list marks the document the article shows
         stored = self.session.stored_document
         if stored is not None:
             self.documents.refresh_document(stored)

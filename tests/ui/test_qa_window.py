@@ -180,3 +180,15 @@ def test_next_document_skips_what_has_enough_annotators(qtbot, open_window, stor
     window.table.selectRow(0)
     key(qtbot, window, Qt.Key.Key_A)  # now ben's document wants a second annotator
     assert window.session.document_id == others[0]
+
+
+def test_the_list_marks_the_document_a_review_opens(qtbot, reviewer_window, two_annotators):
+    ben = Annotation.get(Annotation.annotator == "ben").id
+    create_sample([ben], "spot check")
+    window = reviewer_window()
+    window.table.selectRow(1)  # another document first
+    assert window.session.document_id != two_annotators
+    key(qtbot, window, Qt.Key.Key_R, CTRL)  # QA > Review queue opens ben's work
+    assert window.session.document_id == two_annotators
+    [selected] = window.table.selectionModel().selectedRows()
+    assert window.documents.document_id(selected.row()) == two_annotators
