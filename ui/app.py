@@ -19,6 +19,7 @@ from ui.long_work import SAMPLES, preannotate_job
 from ui.main_window import MainWindow
 from ui.plain import literal
 
+LOADING = "Loading the spaCy pipeline…"
 FIRST_DATASET = "default"  # the dataset a new database's first window fills with samples
 
 
@@ -52,10 +53,22 @@ def preannotation_job(dataset: DatasetRecord) -> Job:
 
 def start_background_work(window: MainWindow, job: Job, total: int) -> None:
     bar = QProgressBar(maximum=max(total, 1))
-    bar.setFormat("pre-annotating %v / %m")
+    bar.setFormat("Pre-annotating: %v of %m documents")
+    bar.setMinimumWidth(260)  # the words fit
     window.statusBar().addWidget(bar)
-    window.statusBar().showMessage("Loading the spaCy pipeline…")
+    window.statusBar().showMessage(LOADING)  # hides the bar until the first batch is in
     job.signals.progressed.connect(bar.setValue)
+
+    def first_batch(_done: int) -> None:
+        """The pipeline is loaded: the bar shows instead of the loading note, and the
+        annotator gets a document to read (the first ones have their spans now)."""
+        job.signals.progressed.disconnect(first_batch)
+        if window.statusBar().currentMessage() == LOADING:
+            window.statusBar().clearMessage()
+        if window.session.document_id is None:
+            window.open_next_unfinished()
+
+    job.signals.progressed.connect(first_batch)
 
     def done(_result) -> None:
         window.statusBar().showMessage("Pre-annotation finished.", 6000)

@@ -136,3 +136,30 @@ def test_the_window_reopens_on_the_next_unfinished_document_and_quits_with_ctrl_
     QTimer.singleShot(500, look_and_quit)
     assert run(str(db), "default") == 0
     assert seen == {"document": ids[2], "row": 2, "closed": True}
+
+
+def test_while_pre_annotation_runs_its_progress_shows_and_a_document_opens(qtbot, store,
+                                                                         settings):
+    from PySide6.QtWidgets import QProgressBar
+
+    from annotate.document import TextDocument
+    from store.queries import add_documents
+    from ui.app import preannotation_job
+
+    add_documents(store.id, [TextDocument(f"Report {n}: floods reached Lyon on Monday, "
+                                          f"and {n + 3} people left.") for n in range(48)])
+    window = MainWindow(store, "ana", settings)
+    qtbot.addWidget(window)
+    window.show()
+    start_background_work(window, preannotation_job(store), 48)
+    [bar] = window.statusBar().findChildren(QProgressBar)
+    seen = []
+    bar.valueChanged.connect(lambda value: seen.append(
+        (value, bar.isVisible(), bar.text(), window.session.document_id is not None,
+         window.preannotating)))
+    qtbot.waitUntil(lambda: not window.preannotating, timeout=120_000)
+    early = [s for s in seen if s[4]]  # while it still ran
+    assert early, "no progress before the end"
+    value, visible, words, open_, _ = early[-1]
+    assert visible and words == f"Pre-annotating: {value} of 48 documents"
+    assert open_  # the annotator reads a document meanwhile
