@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -62,8 +64,9 @@ def with_tokens(items: Iterable[Item], text_of: Callable[[Item], str | None],
             pending.append((batch, pool.submit(packed_batch, [text_of(i) for i in batch])))
 
         try:
-            for batch in islice(batches, 2 * workers + 1):  # enough to keep each one busy
-                send(batch)
+            with _stops_held():  # the first sends start the workers
+                for batch in islice(batches, 2 * workers + 1):  # enough to keep each busy
+                    send(batch)
             while pending:
                 batch, job = pending.popleft()
                 for following in islice(batches, 1):  # one more goes out as one comes back
@@ -73,6 +76,24 @@ def with_tokens(items: Iterable[Item], text_of: Callable[[Item], str | None],
             pool.shutdown(wait=True, cancel_futures=True)
     if source.error is not None:
         raise source.error
+
+
+@contextmanager
+def _stops_held() -> Iterator[None]:
+    """Holds SIGINT, SIGTERM and SIGHUP back while workers start: a stop raised while the
+    pool waits for a new worker's pid leaves that worker out of the pool's list, so the
+    pool's shutdown does not wait for it, and it starts after this process has gone and
+    dies with a traceback. Held back, the stop comes once the workers are the pool's."""
+    held = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+            if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 class _Deferred(Iterator):
