@@ -87,3 +87,17 @@ def open_window(qtbot, store, article, settings):
         return window
 
     return open_
+
+
+def active_window(qtbot, dataset, annotator: str, settings):
+    """A main window shown and active (keys reach it), on its first row."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(dataset, annotator, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.table.selectRow(0)
+    return window

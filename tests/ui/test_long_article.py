@@ -11,7 +11,7 @@ from annotate.document import TextDocument
 from annotate.spans import Span
 from store.models import Document
 from store.queries import add_documents, save_predictions, spans_for
-from tests.ui.conftest import drag, point_of
+from tests.ui.conftest import active_window, drag, point_of
 
 PARAGRAPH = "Crowds of 7,500 marched in Lyon on Tuesday, police said. They went home.\n\n"
 PARAGRAPHS = 2_000_000 // len(PARAGRAPH) + 1
@@ -24,21 +24,13 @@ def in_paragraph(number: int, word: str) -> int:
 
 @pytest.fixture
 def long_window(qtbot, store, settings):
-    from ui.main_window import MainWindow
-
     add_documents(store.id, [TextDocument(TEXT)])
     doc_id = Document.get().id
     lyon = PARAGRAPH.index("Lyon")
     save_predictions([(doc_id, [Span(i * len(PARAGRAPH) + lyon, i * len(PARAGRAPH) + lyon + 4,
                                      "GPE", "model") for i in range(PARAGRAPHS)])])
     began = time.perf_counter()
-    window = MainWindow(store, "ana", settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    window.table.selectRow(0)
+    window = active_window(qtbot, store, "ana", settings)
     qtbot.waitUntil(lambda: window.article.highlighter.is_drawn(0))
     window.opened_in = time.perf_counter() - began
     window.article.setFocus()

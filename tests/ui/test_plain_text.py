@@ -9,7 +9,7 @@ from annotate.document import TextDocument
 from annotate.spans import Span
 from store.models import Document
 from store.queries import add_documents, save_annotation, save_predictions
-from tests.ui.conftest import TEXT, drag
+from tests.ui.conftest import TEXT, active_window, drag
 from ui.main_window import MainWindow
 from ui.plain import literal
 
@@ -132,13 +132,7 @@ def test_undo_names_a_settled_conflict_as_typed(qtbot, store, article, settings)
     start = TEXT.index("<b>21</b>")
     save_annotation(article, "ana", [Span(start, start + 9, "CARDINAL", "ana")], "accepted")
     save_annotation(article, "ben", [], "accepted")
-    window = MainWindow(store, "rita", settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    window.table.selectRow(0)
+    window = active_window(qtbot, store, "rita", settings)
     qtbot.keyClick(window.article, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.article, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     undo = window.actions_by_id["undo"]

@@ -11,7 +11,7 @@ from store.models import Annotation, Document
 from store.queries import save_annotation, spans_for
 from store.records import AnnotationKey
 from store.reviews import create_sample, review_queue
-from tests.ui.conftest import TEXT, drag
+from tests.ui.conftest import TEXT, active_window, drag
 
 CARDINAL, DATE = Span(0, 15, "CARDINAL"), Span(42, 49, "DATE")
 GPE, LOC = Span(34, 38, "GPE"), Span(34, 38, "LOC")
@@ -32,13 +32,7 @@ def reviewer_window(qtbot, open_window, settings, store):
 
     def open_() -> MainWindow:
         open_window().close()  # adds the other documents
-        window = MainWindow(store, "rita", settings)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        with qtbot.waitActive(window):
-            window.activateWindow()
-        window.table.selectRow(0)
+        window = active_window(qtbot, store, "rita", settings)
         window.article.setFocus()
         return window
     return open_

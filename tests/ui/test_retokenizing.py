@@ -15,7 +15,7 @@ from annotate.stored_tokens import spacy_version
 from store.models import Document
 from store.queries import add_documents, save_predictions, spans_for
 from store.tokens import count_stale
-from tests.ui.conftest import TEXT, drag
+from tests.ui.conftest import TEXT, active_window, drag
 
 OTHERS = 450
 PAGE = 100
@@ -51,15 +51,7 @@ def held_at_second_page(monkeypatch):
 
 
 def open_window(qtbot, dataset, settings):
-    from ui.main_window import MainWindow
-
-    window = MainWindow(dataset, "ana", settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    window.table.selectRow(0)
+    window = active_window(qtbot, dataset, "ana", settings)
     window.article.setFocus()
     return window
 
