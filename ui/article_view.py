@@ -17,6 +17,7 @@ from ui.highlighter import TAG_GAP, TEXT_ON_TINT, SpanHighlighter
 from ui.offsets import OffsetMap, display_text
 from ui.plain import literal
 from ui.session import AnnotationSession
+from ui.token_caret import TokenCaret
 
 
 SELECTION_OUTLINE = QColor("#1a4fd0")  # a blue no label tint is close to
@@ -42,6 +43,7 @@ class ArticleView(QPlainTextEdit):
         self._comparing = False
         self._comparing_changed = False
         self._differences = Differences((), ())
+        self.caret = TokenCaret()  # spans by keyboard: arrows, Shift+arrows, Enter
         session.changed.connect(self.refresh)
 
     def refresh(self) -> None:
@@ -55,6 +57,7 @@ class ArticleView(QPlainTextEdit):
             self.setPlainText(shown)  # plain text: "<b>" shows as typed, nothing loads
             self._offsets = self.highlighter.offsets
             self._shown_document = session.document_id
+            self.caret.reset(session.tokens)
         touched = None if new_text or self._comparing_changed else session.touched
         self._comparing_changed = False
         if self._comparing:
@@ -200,7 +203,45 @@ class ArticleView(QPlainTextEdit):
         if cursor.hasSelection():
             self._emit_selection(cursor)
         else:
-            self.offset_clicked.emit(self.offset_at(event))
+            offset = self.offset_at(event)
+            self.caret.reset(self.session.tokens, offset)  # the keyboard goes on from here
+            self.offset_clicked.emit(offset)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Without the mouse: Left/Right move the caret a token, Enter makes the selected
+        tokens a span, Esc lets the selection (or the selected span) go. Shift+Left/Right
+        come through the window's actions (they resize a selected span)."""
+        key, plain = event.key(), event.modifiers() == Qt.KeyboardModifier.NoModifier
+        if plain and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.caret.move(-1 if key == Qt.Key.Key_Left else 1)
+            self._show_caret()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.caret.selection():
+            start, end = self.caret.selection()
+            self.caret.move(0)
+            self._show_caret()
+            self.span_drawn.emit(start, end)
+        elif plain and key == Qt.Key.Key_Escape:
+            self.caret.move(0)
+            self._show_caret()
+            self.session.select(None)
+        else:
+            super().keyPressEvent(event)
+
+    def extend_selection(self, step: int) -> None:
+        self.caret.extend(step)
+        self._show_caret()
+
+    def _show_caret(self) -> None:
+        """The keyboard's selection as the view's own (highlighted), else its caret."""
+        cursor = QTextCursor(self.document())
+        chosen = self.caret.selection()
+        if chosen is None:
+            cursor.setPosition(self._offsets.to_qt(self.caret.caret_offset()))
+        else:
+            cursor.setPosition(self._offsets.to_qt(chosen[0]))
+            cursor.setPosition(self._offsets.to_qt(chosen[1]), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseDoubleClickEvent(event)  # selects the word under the mouse

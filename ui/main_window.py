@@ -341,10 +341,18 @@ class MainWindow(LongWorkHandlers, QMainWindow):
         self.editor.select_next(-1)
 
     def start_left(self) -> None:
-        self.editor.move_boundary("start", -1)
+        """Shift+Left: the selected span's start a token left; with no span selected, the
+        keyboard's selection a token shorter (or, from its first token, longer)."""
+        if self.session.selected is None:
+            self.article.extend_selection(-1)
+        else:
+            self.editor.move_boundary("start", -1)
 
     def start_right(self) -> None:
-        self.editor.move_boundary("start", +1)
+        if self.session.selected is None:
+            self.article.extend_selection(+1)
+        else:
+            self.editor.move_boundary("start", +1)
 
     def end_left(self) -> None:
         self.editor.move_boundary("end", -1)

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
+# Keys the article itself takes (ui.token_caret), not the window's actions.
+KEYBOARD_SPANS = [("Caret a token left / right", "Left, Right"),
+                  ("Select tokens (no span selected)", "Shift+Left, Shift+Right"),
+                  ("Make the selected tokens a span", "Return"),
+                  ("Let the selection or span go", "Esc")]
+
+
 class ShortcutSheet(QDialog):
     """Help > Keyboard shortcuts, from the same table the menus come from."""
 
@@ -23,6 +30,7 @@ class ShortcutSheet(QDialog):
         keys = label_keys(window.session.dataset.labels)
         rows = [(spec.title.replace("&", ""), ", ".join(spec.shortcuts)) for spec in ACTIONS]
         rows += [(f"Label {name}", key) for name, key in keys.items()]
+        rows += KEYBOARD_SPANS
         settle_actions = window.qa.adjudication.settle_actions
         rows += [(a.text(), a.shortcut().toString()) for a in settle_actions]
         table = QTableWidget(len(rows), 2)

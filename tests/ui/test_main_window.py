@@ -184,3 +184,18 @@ def test_page_down_scrolls_the_article_and_stays_on_the_document(qtbot, open_win
     assert bar.value() > 0 and window.session.document_id == long
     press(qtbot, window, Qt.Key.Key_PageUp)
     assert bar.value() == 0 and window.session.document_id == long
+
+
+def test_a_span_made_with_the_keyboard_alone(qtbot, open_window, article):
+    window = open_window()
+    for _ in range(4):  # Well, over, 7,500, people: the caret moves a token a key
+        press(qtbot, window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # "marched"
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # "marched in"
+    assert window.article.textCursor().selectedText() == "marched in"  # shown as selected
+    press(qtbot, window, Qt.Key.Key_3)  # the label for the next span: GPE
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert Span(23, 33, "GPE") in spans_for(article, "ana")
+    assert window.session.selected == Span(23, 33, "GPE", "ana")
+    press(qtbot, window, Qt.Key.Key_Escape)  # lets the span go: arrows move the caret again
+    assert window.session.selected is None
