@@ -26,6 +26,7 @@ from ui.plain import literal
 from ui.qa_docks import QaDocks
 from ui.retokenizing import Retokenizing
 from ui.session import AnnotationSession
+from ui.span_key_handlers import SpanKeyHandlers
 from ui.shortcut_sheet import ShortcutSheet
 from ui.source_extras import SourceExtrasPanel
 
@@ -33,7 +34,7 @@ from ui.source_extras import SourceExtrasPanel
 CHECK_FOR_CHANGES_MS = 3000  # one indexed query: cheap enough to ask every few seconds
 
 
-class MainWindow(LongWorkHandlers, QMainWindow):
+class MainWindow(LongWorkHandlers, SpanKeyHandlers, QMainWindow):
     _row_for: int | None = None  # the document the list's selection was last set for
 
     def __init__(self, dataset: DatasetRecord, annotator: str, settings: QSettings):
@@ -324,41 +325,6 @@ class MainWindow(LongWorkHandlers, QMainWindow):
 
     def skip(self) -> None:
         self.editor.set_status("skipped")
-
-    def delete_span(self) -> None:
-        self.editor.delete_selected()
-
-    def take_overlap_offer(self) -> None:
-        self.editor.take_offer()
-
-    def keep_overlapped(self) -> None:
-        self.editor.withdraw_offer("Kept as it was.")
-
-    def next_span(self) -> None:
-        self.editor.select_next(+1)
-
-    def previous_span(self) -> None:
-        self.editor.select_next(-1)
-
-    def start_left(self) -> None:
-        """Shift+Left: the selected span's start a token left; with no span selected, the
-        keyboard's selection a token shorter (or, from its first token, longer)."""
-        if self.session.selected is None:
-            self.article.extend_selection(-1)
-        else:
-            self.editor.move_boundary("start", -1)
-
-    def start_right(self) -> None:
-        if self.session.selected is None:
-            self.article.extend_selection(+1)
-        else:
-            self.editor.move_boundary("start", +1)
-
-    def end_left(self) -> None:
-        self.editor.move_boundary("end", -1)
-
-    def end_right(self) -> None:
-        self.editor.move_boundary("end", +1)
 
     def label_names(self, checked: bool) -> None:
         self.article.set_label_names(checked)
