@@ -66,10 +66,10 @@ class ArticleView(QPlainTextEdit):
             else:
                 self._differences.update(session.spans, touched)
             self.highlighter.show_spans(
-                session.spans, session.selected, ghosts=self._differences.ghosts,
+                session.spans, ghosts=self._differences.ghosts,
                 predicted=self._differences.predicted, touched=touched)
         else:
-            self.highlighter.show_spans(session.spans, session.selected, touched=touched)
+            self.highlighter.show_spans(session.spans, touched=touched)
         if session.selected is not None:
             self.scroll_to(session.selected.start)
         self.viewport().update()  # the selection's outline moves with it
@@ -217,11 +217,11 @@ class ArticleView(QPlainTextEdit):
             self._show_caret()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.caret.selection():
             start, end = self.caret.selection()
-            self.caret.move(0)
+            self.caret.let_go()
             self._show_caret()
             self.span_drawn.emit(start, end)
         elif plain and key == Qt.Key.Key_Escape:
-            self.caret.move(0)
+            self.caret.let_go()
             self._show_caret()
             self.session.select(None)
         else:

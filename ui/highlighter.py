@@ -45,7 +45,6 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._spans: Sequence[Span] = ()
         self._ghosts: Sequence[Span] = ()
         self._predicted: frozenset[Span] | None = None
-        self._selected: Span | None = None
         self.reach = 0  # no span is longer: how far back a lookup looks
         self._ghost_reach = 0
         self._drawn: dict[int, list[Segment]] = {}  # block number -> what it shows
@@ -106,25 +105,26 @@ class SpanHighlighter(QSyntaxHighlighter):
         """Call with the text the document is to show, before it shows it: highlighting
         waits for show_spans, so setting a long text highlights nothing."""
         self.offsets = OffsetMap(text)
-        self._spans, self._ghosts, self._predicted, self._selected = (), (), None, None
+        self._spans, self._ghosts, self._predicted = (), (), None
         self.reach = self._ghost_reach = 0
         self._drawn = {}
         self._waiting = True
 
     def show_spans(
-        self, spans: Sequence[Span], selected: Span | None = None,
-        ghosts: Sequence[Span] = (), predicted: frozenset[Span] | None = None,
+        self, spans: Sequence[Span], ghosts: Sequence[Span] = (),
+        predicted: frozenset[Span] | None = None,
         touched: Sequence[tuple[int, int]] | None = None,
     ) -> None:
         """The spans to draw, in start order (as the session keeps them). Drawn blocks are
         drawn again where what they show changed: with `touched` (the character ranges an
-        edit or a new selection changed), only the drawn blocks those ranges touch.
+        edit changed), only the drawn blocks those ranges touch. The selection is not drawn
+        here: the view outlines it.
 
         Only while comparing with the model: ghosts, the model's spans the annotator
         removed (in start order), struck through; predicted, the model's spans: a span not
-        among them was added, and is overlined.
+        among them was added, and is underlined with dashes.
         """
-        self._spans, self._selected, self._predicted = spans, selected, predicted
+        self._spans, self._predicted = spans, predicted
         self._ghosts = ghosts
         self._waiting = False
         if touched is None:

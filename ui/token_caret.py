@@ -26,6 +26,10 @@ class TokenCaret:
         self.anchor = None
         self.at = self._clamped(self.at + step)
 
+    def let_go(self) -> None:
+        """No selection: the caret stays where it was."""
+        self.anchor = None
+
     def extend(self, step: int) -> None:
         """The selection grows (or shrinks) by a token at its moving end; the first step
         selects the token under the caret."""

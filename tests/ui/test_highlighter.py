@@ -21,13 +21,13 @@ def view(qtbot):
     return widget
 
 
-def highlighted(view, text, spans, selected=None):
+def highlighted(view, text, spans):
     view.setPlainText(display_text(text))
     highlighter = SpanHighlighter(view.document())
     highlighter.set_labels(LABELS)
     highlighter.label_names = False  # the ranges alone (tests/ui/test_label_tags.py: tags)
     highlighter.set_text(display_text(text))
-    highlighter.show_spans(spans, selected)
+    highlighter.show_spans(spans)
     highlighter.draw_blocks(0, view.document().blockCount() - 1)  # as the view does on paint
     return highlighter
 
@@ -56,13 +56,13 @@ def test_offsets_stay_exact_after_an_emoji_and_a_carriage_return(view):
     assert view.document().blockCount() == 2
 
 
-def test_a_new_selection_redraws_no_block_and_keeps_the_tint_and_weight(view):
+def test_the_same_spans_again_redraw_no_block_and_keep_the_tint_and_weight(view):
     text = "Lyon\nParis\nRome"
     highlighter = highlighted(view, text, [Span(0, 4, "GPE"), Span(5, 10, "GPE")])
     redrawn = []
     highlighter.highlightBlock = lambda t, h=highlighter: (
         redrawn.append(h.currentBlock().blockNumber()), SpanHighlighter.highlightBlock(h, t))
-    highlighter.show_spans([Span(0, 4, "GPE"), Span(5, 10, "GPE")], selected=Span(5, 10, "GPE"))
+    highlighter.show_spans([Span(0, 4, "GPE"), Span(5, 10, "GPE")])  # as after a new selection
     assert redrawn == []  # the view outlines the selection; no format changes
     [(_, _, fmt)] = highlighter.segments_of(1)
     assert fmt.fontWeight() == 400 and fmt.background().color() == QColor("#b2df8a")
